@@ -4,6 +4,8 @@ const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }];
 const common = { rootDir: __dirname, testEnvironment: 'node', transform: { '^.+\\.ts$': tsJest } };
 
 module.exports = {
+  // Two cores on CI machines; engine tests mostly wait on the engine, unit tests are quick.
+  maxWorkers: 2,
   projects: [
     {
       ...common,
@@ -16,7 +18,6 @@ module.exports = {
       testMatch: ['<rootDir>/packages/*/test/engine/**/*.test.ts'],
       testTimeout: 300_000,
       globalSetup: '<rootDir>/packages/orchestrator/test/engine/global-setup.ts',
-      maxWorkers: 1,
     },
   ],
 };

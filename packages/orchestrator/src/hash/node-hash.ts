@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { listContextFiles, type ContextEntry } from '../context/context-files';
+import { UserError } from '../errors/user-error';
+import type { GraphNode } from '../graph/fragment-graph';
+import { canonicalJson } from './canonical-json';
+import { fileDigest, mapLimited } from './file-digest';
+
+/**
+ * Bump when the encoding below changes: old tags must never be mistaken for new ones. It is part of every hash.
+ */
+export const HASH_FORMAT_VERSION = 1;
+
+/** Everything a node's image depends on, digest by digest: hashed into the tag and written into labels. */
+export interface NodeInputs {
+  format: number;
+  platform: string;
+  target: string | null;
+  /** sha256 of the Dockerfile text. */
+  dockerfile: string;
+  /** context path -> `file:<mode>:<sha256>`, `dir:<mode>` or `link:<mode>:<target>`. */
+  files: Record<string, string>;
+  /** Resolved build args (upstream refs, base refs, versions, literals). */
+  args: Record<string, string>;
+  /** ARG -> full hash of the upstream node. */
+  upstream: Record<string, string>;
+}
+
+export interface NodeHash {
+  /** 64 hex digits. */
+  hash: string;
+  inputs: NodeInputs;
+  /** The exact entries the packer must send, in order. */
+  entries: ContextEntry[];
+}
+
+const HASH_CONCURRENCY = 8;
+
+export async function hashNode(
+  node: GraphNode,
+  platform: string,
+  buildArgs: Record<string, string>,
+  upstreamHashes: Record<string, string>,
+): Promise<NodeHash> {
+  const { entries } = await listContextFiles({ contextDir: node.contextDir, dockerfilePath: node.fragment.dockerfile });
+  refuseUnsendable(node, entries);
+  const digests = await mapLimited(entries, HASH_CONCURRENCY, async (entry) => describe(entry));
+  const files: Record<string, string> = {};
+  entries.forEach((entry, i) => (files[entry.relPath] = digests[i]));
+  const inputs: NodeInputs = {
+    format: HASH_FORMAT_VERSION,
+    platform,
+    target: node.target ?? null,
+    dockerfile: sha256(await readFile(node.fragment.dockerfile)),
+    files,
+    args: buildArgs,
+    upstream: upstreamHashes,
+  };
+  return { hash: sha256(canonicalJson(inputs)), inputs, entries };
+}
+
+async function describe(entry: ContextEntry): Promise<string> {
+  const mode = entry.mode.toString(8);
+  switch (entry.type) {
+    case 'file':
+      return `file:${mode}:${await fileDigest(entry.absPath)}`;
+    case 'dir':
+      return `dir:${mode}`;
+    case 'symlink':
+      return `link:${mode}:${entry.linkTarget}`;
+    default:
+      throw new Error(`unexpected context entry type ${entry.type}`);
+  }
+}
+
+/** Sockets, devices and links that leave the context cannot be sent reproducibly: refuse them before any build. */
+function refuseUnsendable(node: GraphNode, entries: ContextEntry[]) {
+  for (const entry of entries) {
+    if (entry.type === 'special') {
+      throw new UserError(
+        `the build context of ${node.id} holds a special file (socket, FIFO or device): ${entry.relPath}`,
+        { file: entry.absPath },
+        'remove it or exclude it in .dockerignore',
+      );
+    }
+    if (entry.type === 'symlink' && entry.linkTarget !== undefined) {
+      const target = isAbsolute(entry.linkTarget) ? entry.linkTarget : resolve(dirname(entry.absPath), entry.linkTarget);
+      const rel = relative(node.contextDir, target);
+      if (isAbsolute(entry.linkTarget) || rel === '..' || rel.startsWith('../')) {
+        throw new UserError(
+          `the build context of ${node.id} holds a symlink that points outside it: ${entry.relPath} -> ${entry.linkTarget}`,
+          { file: entry.absPath },
+          'Docker would send the link, not its target; copy the file into the context or exclude the link in .dockerignore',
+        );
+      }
+    }
+  }
+}
+
+export function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}

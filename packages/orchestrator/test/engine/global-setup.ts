@@ -1,0 +1,28 @@
+/**
+ * Engine tests need a real Docker engine. When none answers they fail here, once, with what to do — they never pass
+ * silently without one. Set FRAGMENTS_SKIP_ENGINE_TESTS=1 to skip them visibly (the reason is printed).
+ */
+import http from 'node:http';
+
+export default async function globalSetup(): Promise<void> {
+  if (process.env.FRAGMENTS_SKIP_ENGINE_TESTS === '1') {
+    process.stdout.write('\n[engine tests] SKIPPED: FRAGMENTS_SKIP_ENGINE_TESTS=1 is set\n');
+    return;
+  }
+  const socket = (process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '');
+  const ok = await new Promise<boolean>((resolve) => {
+    const req = http.get({ socketPath: socket, path: '/_ping', timeout: 5000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+  });
+  if (!ok) {
+    throw new Error(
+      `engine tests need a Docker engine, and none answers at ${socket}.\n` +
+        '  Start one with: sudo bash tools/ensure-engine.sh   (or set DOCKER_HOST)\n' +
+        '  To skip the engine tests visibly: FRAGMENTS_SKIP_ENGINE_TESTS=1 npm test',
+    );
+  }
+}
