@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors/user-error';
+import { registerBuildCommand } from './commands/build-command';
 import { registerGraphCommand } from './commands/graph-command';
 import { registerListCommand } from './commands/list-command';
 import { registerPlanCommand } from './commands/plan-command';
@@ -15,6 +16,7 @@ export function createProgram(): Command {
   registerListCommand(program);
   registerGraphCommand(program);
   registerPlanCommand(program);
+  registerBuildCommand(program);
   return program;
 }
 

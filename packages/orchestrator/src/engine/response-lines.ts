@@ -5,8 +5,10 @@
 import { StringDecoder } from 'node:string_decoder';
 import { classifyResponseLine, EngineResponseMessage, ResponseLineError } from './response-message';
 
+export type ResponseChunk = Buffer | Uint8Array | string;
+
 /** Anything yielding body chunks: a `Readable` (dockerode/http response) or, in tests, an array of chunks. */
-export type ResponseBody = AsyncIterable<Buffer | Uint8Array | string>;
+export type ResponseBody = AsyncIterable<ResponseChunk> | Iterable<ResponseChunk>;
 
 /** One raw line of the body, without its terminator. */
 export interface ResponseLine {
@@ -45,7 +47,7 @@ export async function* splitResponseLines(
   });
 
   for await (const chunk of body) {
-    pending += typeof chunk === 'string' ? chunk : decoder.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    pending += typeof chunk === 'string' ? chunk : decoder.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     let start = 0;
     let nl: number;
     // Scan with an offset and cut once per chunk, so many short lines in a large chunk stay linear.

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { listContextFiles, type ContextEntry } from '../context/context-files';
 import { UserError } from '../errors/user-error';
+import { FRAGMENT_FILE } from '../workspace/paths';
 import type { GraphNode } from '../graph/fragment-graph';
 import { canonicalJson } from './canonical-json';
 import { fileDigest, mapLimited } from './file-digest';
@@ -43,7 +44,11 @@ export async function hashNode(
   buildArgs: Record<string, string>,
   upstreamHashes: Record<string, string>,
 ): Promise<NodeHash> {
-  const { entries } = await listContextFiles({ contextDir: node.contextDir, dockerfilePath: node.fragment.dockerfile });
+  const listed = await listContextFiles({ contextDir: node.contextDir, dockerfilePath: node.fragment.dockerfile });
+  // fragment.yaml is the orchestrator's metadata, not build input: what it binds is hashed as resolved args, so
+  // editing a description or adding a variant must not rebuild. It is never sent to the engine either.
+  const configPath = join(node.fragment.dir, FRAGMENT_FILE);
+  const entries = listed.entries.filter((e) => e.absPath !== configPath);
   refuseUnsendable(node, entries);
   const digests = await mapLimited(entries, HASH_CONCURRENCY, async (entry) => describe(entry));
   const files: Record<string, string> = {};

@@ -106,6 +106,8 @@ export interface PlanJson {
     upstream: string[];
     buildArgs: Record<string, string>;
     unlocked: string[];
+    /** Present unless --no-engine or no engine answered. */
+    status?: { state: 'up to date' } | { state: 'will build'; previous: { tag: string; changes: unknown } | null };
   }[];
 }
 

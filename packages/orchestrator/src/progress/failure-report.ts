@@ -25,7 +25,8 @@ export function describeFailure(
   const failed = state.failedVertex();
   return {
     nodeId,
-    error: engineError ?? failed?.vertex.error ?? 'build failed',
+    // `||`: an empty message (e.g. a bare transport error) is no explanation; fall back to the step's own error.
+    error: engineError || failed?.vertex.error || 'build failed',
     step: failed?.vertex.name,
     stepIndex: failed?.vertex.index ?? 0,
     logTail: failed?.logTail ?? [],

@@ -1,0 +1,2 @@
+export { createNodes, createNodesV2, createDependencies, fragmentConfigGlob } from './plugin';
+export type { FragmentsPluginOptions } from './plugin-options';

@@ -1,0 +1,46 @@
+import type { EngineConnection } from '../engine/connect-engine';
+import { imageExists } from '../engine/engine-builder';
+import type { PlannedBuild } from '../plan/make-plan';
+import { diffInputs, inputDigests, LABELS, type InputChanges, type InputDigests } from './image-labels';
+
+export type NodeStatus =
+  | { state: 'up to date' }
+  | { state: 'will build'; previous?: { tag: string; changes: InputChanges } };
+
+/**
+ * Whether the engine already holds a planned image, and if not, what changed since the newest older image of the same
+ * node and platform (read from its labels).
+ */
+export async function engineStatus(engine: EngineConnection, build: PlannedBuild): Promise<NodeStatus> {
+  if (await imageExists(engine, build.tag)) return { state: 'up to date' };
+  const images = await engine.docker.listImages({
+    filters: { label: [`${LABELS.node}=${build.node.id}`, `${LABELS.platform}=${build.platform}`] },
+  });
+  const newest = images
+    .filter((img) => img.Labels?.[LABELS.inputs])
+    .sort((a, b) => b.Created - a.Created)[0];
+  if (!newest) return { state: 'will build' };
+  let before: InputDigests;
+  try {
+    before = JSON.parse(newest.Labels[LABELS.inputs]);
+  } catch {
+    return { state: 'will build' };
+  }
+  const tag = newest.RepoTags?.find((t) => t !== '<none>:<none>') ?? newest.Id.slice(0, 19);
+  return { state: 'will build', previous: { tag, changes: diffInputs(before, inputDigests(build)) } };
+}
+
+/** `Dockerfile, files: a.txt, src/b.c; args: MODE; upstream: BASE` — or `nothing recorded` when labels match. */
+export function describeChanges(changes: InputChanges): string {
+  const parts: string[] = [];
+  if (changes.dockerfile) parts.push('Dockerfile');
+  if (changes.target) parts.push('target');
+  if (changes.files.length > 0) parts.push(`files: ${abbreviate(changes.files)}`);
+  if (changes.args.length > 0) parts.push(`args: ${abbreviate(changes.args)}`);
+  if (changes.upstream.length > 0) parts.push(`upstream: ${abbreviate(changes.upstream)}`);
+  return parts.length > 0 ? parts.join('; ') : 'no recorded input differs (hash format or platform changed)';
+}
+
+function abbreviate(items: string[], max = 5): string {
+  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}

@@ -1,0 +1,104 @@
+import type { PlannedBuild } from '../plan/make-plan';
+
+/** What the scheduler needs from an engine: the only seam between orchestration and Docker. */
+export interface NodeBuilder {
+  /** True when the image for `build` already exists, so there is nothing to do. */
+  isUpToDate(build: PlannedBuild): Promise<boolean>;
+  /** Builds the image; rejects on failure. Must stop promptly (and reject) when `signal` aborts. */
+  build(build: PlannedBuild, signal: AbortSignal): Promise<void>;
+}
+
+export type Outcome = 'built' | 'up to date' | 'skipped' | 'failed' | 'canceled';
+
+export interface NodeResult {
+  build: PlannedBuild;
+  outcome: Outcome;
+  durationMs: number;
+  error?: unknown;
+  /** For skipped nodes: the failed upstream that caused it. */
+  because?: string;
+}
+
+export interface RunOptions {
+  /** How many builds may run at once (independent branches only). */
+  parallel: number;
+  /** Cancels every in-flight build and starts no new one. */
+  signal?: AbortSignal;
+  onStart?(build: PlannedBuild): void;
+  onResult?(result: NodeResult): void;
+}
+
+/**
+ * Runs the plan in dependency order with at most `parallel` builds at once. A failure skips its dependents while
+ * independent branches finish (keep-going); cancellation aborts in-flight builds and marks the rest canceled.
+ * Results come back in plan order.
+ */
+export async function runGraph(builds: readonly PlannedBuild[], builder: NodeBuilder, options: RunOptions): Promise<NodeResult[]> {
+  const results = new Map<string, NodeResult>();
+  const waiting = new Set(builds.map((b) => b.key));
+  const running = new Map<string, Promise<void>>();
+  const inFlight = new AbortController();
+  const onAbort = () => inFlight.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const finish = (result: NodeResult) => {
+    results.set(result.build.key, result);
+    options.onResult?.(result);
+  };
+
+  const readyOrBlocked = () => {
+    for (const build of builds) {
+      if (!waiting.has(build.key)) continue;
+      const failedUp = build.upstream.find((up) => {
+        const r = results.get(up);
+        return r && r.outcome !== 'built' && r.outcome !== 'up to date';
+      });
+      if (failedUp) {
+        waiting.delete(build.key);
+        const root = results.get(failedUp)!;
+        finish({ build, outcome: options.signal?.aborted ? 'canceled' : 'skipped', durationMs: 0, because: root.because ?? failedUp });
+        continue;
+      }
+      if (options.signal?.aborted) {
+        waiting.delete(build.key);
+        finish({ build, outcome: 'canceled', durationMs: 0 });
+        continue;
+      }
+      if (running.size >= options.parallel) continue;
+      if (build.upstream.every((up) => results.has(up))) {
+        waiting.delete(build.key);
+        running.set(build.key, runOne(build));
+      }
+    }
+  };
+
+  const runOne = async (build: PlannedBuild) => {
+    const started = Date.now();
+    try {
+      if (await builder.isUpToDate(build)) {
+        finish({ build, outcome: 'up to date', durationMs: Date.now() - started });
+      } else {
+        options.onStart?.(build);
+        await builder.build(build, inFlight.signal);
+        finish({ build, outcome: 'built', durationMs: Date.now() - started });
+      }
+    } catch (error) {
+      finish({ build, outcome: inFlight.signal.aborted ? 'canceled' : 'failed', durationMs: Date.now() - started, error });
+    } finally {
+      running.delete(build.key);
+    }
+  };
+
+  try {
+    readyOrBlocked();
+    while (running.size > 0) {
+      await Promise.race(running.values());
+      readyOrBlocked();
+    }
+    // Anything still waiting had an upstream that never ran (cannot happen with a valid plan, but never hang).
+    readyOrBlocked();
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  return builds.map((b) => results.get(b.key) ?? { build: b, outcome: 'skipped', durationMs: 0 });
+}

@@ -1,0 +1,66 @@
+import type { Command } from 'commander';
+import { formatSummary } from '../../build/build-summary';
+import { buildPlan } from '../../build/build-plan';
+import { BuildFailure } from '../../engine/build-failure';
+import { connectEngine } from '../../engine/connect-engine';
+import { makePlan } from '../../plan/make-plan';
+import { createProgressSink } from '../../progress/create-sink';
+import { collectList, graphFromOptions } from '../global-options';
+
+interface BuildOptions {
+  platform?: string[];
+  parallel: string;
+  network: string;
+  tag?: string[];
+  label?: string[];
+  progress: 'auto' | 'plain' | 'tty';
+}
+
+export function registerBuildCommand(program: Command) {
+  program
+    .command('build')
+    .description('build the given fragments and everything they use, in graph order; nodes whose hash tag exists are skipped')
+    .argument('[fragments...]', 'fragment names or node ids (default: every fragment)')
+    .option('--platform <list>', "platforms, comma-separated (default: this machine's)", collectList)
+    .option('--parallel <n>', 'independent nodes built at once', '2')
+    .option('--network <mode>', 'network for RUN steps: default, host or none', 'default')
+    .option('--tag <name>', 'human tag moved onto every built image after the whole graph succeeded (repeatable)', collectList)
+    .option('--label <key=value>', 'extra image label (repeatable)', collectList)
+    .option('--progress <mode>', 'auto (live view on a terminal), plain or tty', 'auto')
+    .action(async (targets: string[], opts: BuildOptions, command: Command) => {
+      const graph = graphFromOptions(command);
+      const plan = await makePlan(graph, { targets, platforms: opts.platform });
+      const engine = await connectEngine();
+      const controller = new AbortController();
+      const cancel = (signal: string) => {
+        process.stderr.write(`\n${signal}: canceling builds on the engine…\n`);
+        controller.abort(new Error(signal));
+      };
+      process.once('SIGINT', cancel);
+      process.once('SIGTERM', cancel);
+      try {
+        const progress = createProgressSink(process.stderr, { mode: opts.progress === 'auto' ? undefined : opts.progress });
+        const result = await buildPlan(engine, plan, {
+          parallel: Math.max(1, Number(opts.parallel) || 1),
+          networkMode: opts.network,
+          extraLabels: Object.fromEntries((opts.label ?? []).map((kv) => [kv.split('=')[0], kv.split('=').slice(1).join('=')])),
+          tags: opts.tag,
+          signal: controller.signal,
+          progress,
+        });
+        for (const r of result.results) {
+          if (r.outcome === 'failed') {
+            const text = r.error instanceof BuildFailure ? r.error.format() : String((r.error as Error)?.message ?? r.error);
+            process.stderr.write(`\n${r.build.key} failed:\n${text}\n`);
+          }
+        }
+        process.stdout.write('\n' + formatSummary(result.results));
+        if (result.tagged.length > 0) process.stdout.write(`tagged: ${result.tagged.join(' ')}\n`);
+        else if (!result.ok && (opts.tag ?? []).length > 0) process.stdout.write('no tag moved: the graph did not fully succeed\n');
+        process.exitCode = controller.signal.aborted ? 130 : result.ok ? 0 : 1;
+      } finally {
+        process.off('SIGINT', cancel);
+        process.off('SIGTERM', cancel);
+      }
+    });
+}

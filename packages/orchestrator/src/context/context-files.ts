@@ -1,0 +1,224 @@
+import { Dirent, promises as fs, Stats } from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '../errors/user-error';
+import { IgnoreMatcher, MatchInfo, NO_MATCH_INFO } from './dockerignore';
+import { loadIgnoreFile } from './ignore-file';
+import { isInside } from './link-target';
+
+export { isInside, linkEscapesContext, resolveLinkTarget } from './link-target';
+
+/**
+ * Lists exactly the entries `docker build` (BuildKit, Docker >= 23) sends as the build context, without reading
+ * any file content. It mirrors tonistiigi/fsutil's filtered walk (`filter.go` over `filepath.WalkDir`):
+ *
+ * - depth-first, each directory's names sorted by their UTF-8 bytes (Go's `os.ReadDir` order);
+ * - `lstat` only: symlinks are returned as links with their raw target and never followed;
+ * - an excluded directory is skipped, unless an exception could re-include something below it: any exception
+ *   with a wildcard makes every excluded directory be entered, otherwise only an exception that literally
+ *   starts with `<dir>/` does. An entered, excluded directory is emitted only once something below it is
+ *   included (just before that entry), as fsutil does;
+ * - the walk uses `MatchesUsingParentResults`, as fsutil does (see `IgnoreMatcher`).
+ *
+ * The Dockerfile and the ignore file, when inside the context, are always kept, like the CLI's
+ * `TrimBuildFilesFromExcludes` (done with a fixed list of paths, not by appending `!` patterns, so names with
+ * `[` or `*` cannot be misread as wildcards).
+ */
+
+export type ContextEntryType = 'file' | 'dir' | 'symlink' | 'special';
+export type SpecialKind = 'fifo' | 'socket' | 'char-device' | 'block-device';
+
+export interface ContextEntry {
+  /** Slash-separated path relative to the context root, without `./` or a trailing `/`. */
+  relPath: string;
+  absPath: string;
+  type: ContextEntryType;
+  /** Permission bits only: `st.mode & 0o7777`. */
+  mode: number;
+  /** Size in bytes for regular files; 0 for every other type (as in a tar header). */
+  size: number;
+  /** The raw `readlink` text of a symlink, never resolved. */
+  linkTarget?: string;
+  /** For `special` entries: what they are. Docker cannot send them; see `assertNoSpecialFiles`. */
+  specialKind?: SpecialKind;
+}
+
+export interface ListContextOptions {
+  contextDir: string;
+  /** The Dockerfile; may lie outside the context. */
+  dockerfilePath: string;
+}
+
+export interface ContextListing {
+  /** The context directory with symlinks resolved (`realpath`); every `absPath` is below it. */
+  root: string;
+  entries: ContextEntry[];
+  /** Absolute path of the ignore file used, if any. */
+  ignoreFile?: string;
+}
+
+export async function listContextFiles(opts: ListContextOptions): Promise<ContextListing> {
+  const root = await realContextDir(opts.contextDir);
+  const dockerfile = await realParent(path.resolve(opts.dockerfilePath));
+  const { file: ignoreFile, matcher } = await loadIgnoreFile(root, dockerfile);
+  const keep = [dockerfile, ignoreFile]
+    .filter((p): p is string => p !== undefined && p !== root && isInside(root, p))
+    .map((p) => path.relative(root, p).split(path.sep).join('/'));
+  const walker = new ContextWalker(matcher, keep);
+  await walker.walkDir({ relPath: '', absPath: root, emitted: true }, NO_MATCH_INFO, [], false);
+  return { root, entries: walker.entries, ignoreFile };
+}
+
+/**
+ * Refuses sockets, FIFOs and devices: they have no content to send (tar-fs would fail or skip them silently).
+ * The message names every such path so the user can exclude them.
+ */
+export function assertNoSpecialFiles(listing: ContextListing): void {
+  const special = listing.entries.filter((e) => e.type === 'special');
+  if (special.length === 0) return;
+  const names = special.map((e) => `${e.relPath} (${e.specialKind})`).join(', ');
+  throw new UserError(
+    `the build context ${listing.root} contains files that cannot be sent: ${names}`,
+    { file: special[0].absPath },
+    `add them to ${listing.ignoreFile ?? path.join(listing.root, '.dockerignore')}`,
+  );
+}
+
+interface DirNode {
+  relPath: string;
+  absPath: string;
+  /** Already in `entries`? Excluded directories entered for re-includes are emitted lazily. */
+  emitted: boolean;
+}
+
+class ContextWalker {
+  readonly entries: ContextEntry[] = [];
+  private readonly keep: Set<string>;
+  /** Directories holding a kept path: entered even when excluded. */
+  private readonly keepAncestors = new Set<string>();
+
+  constructor(
+    private readonly matcher: IgnoreMatcher,
+    keep: string[],
+  ) {
+    this.keep = new Set(keep);
+    for (const p of keep) {
+      for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) this.keepAncestors.add(p.slice(0, i));
+    }
+  }
+
+  /**
+   * Walks the children of `dir`. `ancestors` are the directories above them that may still need emitting;
+   * `excluded` says `dir` itself is excluded (entered only to look for re-included entries).
+   */
+  async walkDir(dir: DirNode, info: MatchInfo, ancestors: DirNode[], excluded: boolean): Promise<void> {
+    const children = await this.readDir(dir, excluded);
+    const parents = dir.relPath === '' ? ancestors : [...ancestors, dir];
+    for (const child of children) {
+      const name = child.name.toString('utf8');
+      const relPath = dir.relPath === '' ? name : `${dir.relPath}/${name}`;
+      const absPath = path.join(dir.absPath, name);
+      const { matched, info: childInfo } = this.matcher.matchesUsingParentResults(relPath, info);
+      const isExcluded = matched && !this.keep.has(relPath);
+      if (isExcluded && !(child.isDirectory() && this.mayHoldIncluded(relPath))) continue;
+      if (!isUtf8(child.name)) {
+        throw new UserError(
+          `file name is not valid UTF-8: ${JSON.stringify(relPath)}`,
+          { file: absPath },
+          'rename it, or exclude it in .dockerignore without any exception that reaches it',
+        );
+      }
+      if (isExcluded) {
+        await this.walkDir({ relPath, absPath, emitted: false }, childInfo, parents, true);
+        continue;
+      }
+      const entry = await statEntry(relPath, absPath);
+      if (!entry) continue; // removed while we were walking
+      await this.emitAncestors(parents);
+      this.entries.push(entry);
+      if (entry.type === 'dir') await this.walkDir({ relPath, absPath, emitted: true }, childInfo, parents, false);
+    }
+  }
+
+  private mayHoldIncluded(dirRelPath: string): boolean {
+    return this.matcher.mayReincludeBelow(dirRelPath) || this.keepAncestors.has(dirRelPath);
+  }
+
+  /** fsutil emits an excluded parent directory right before the first included entry below it. */
+  private async emitAncestors(parents: DirNode[]): Promise<void> {
+    for (const dir of parents) {
+      if (dir.emitted) continue;
+      const entry = await statEntry(dir.relPath, dir.absPath);
+      if (!entry) throw new UserError(`directory vanished while listing the build context: ${dir.relPath}`, { file: dir.absPath });
+      this.entries.push(entry);
+      dir.emitted = true;
+    }
+  }
+
+  private async readDir(dir: DirNode, excluded: boolean): Promise<Dirent<Buffer>[]> {
+    let children: Dirent<Buffer>[];
+    try {
+      children = await fs.readdir(dir.absPath, { withFileTypes: true, encoding: 'buffer' });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // fsutil: a directory removed during the walk is skipped, and an unreadable one is fine if excluded.
+      if (dir.relPath !== '' && (code === 'ENOENT' || code === 'ENOTDIR')) return [];
+      if (excluded && (code === 'EACCES' || code === 'EPERM')) return [];
+      throw new UserError(
+        `cannot read ${dir.relPath === '' ? 'the build context' : `directory ${dir.relPath} in the build context`}: ${code ?? (e as Error).message}`,
+        { file: dir.absPath },
+        'fix its permissions or exclude it in .dockerignore',
+      );
+    }
+    // Go's os.ReadDir sorts by name, i.e. by bytes; Buffer.compare is the same order.
+    return children.sort((a, b) => Buffer.compare(a.name, b.name));
+  }
+}
+
+async function statEntry(relPath: string, absPath: string): Promise<ContextEntry | undefined> {
+  let st: Stats;
+  try {
+    st = await fs.lstat(absPath);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new UserError(`cannot stat ${relPath} in the build context: ${(e as Error).message}`, { file: absPath });
+  }
+  const base = { relPath, absPath, mode: st.mode & 0o7777, size: 0 };
+  if (st.isFile()) return { ...base, type: 'file', size: st.size };
+  if (st.isDirectory()) return { ...base, type: 'dir' };
+  if (st.isSymbolicLink()) return { ...base, type: 'symlink', linkTarget: await fs.readlink(absPath) };
+  return { ...base, type: 'special', specialKind: specialKind(st) };
+}
+
+function specialKind(st: Stats): SpecialKind {
+  if (st.isFIFO()) return 'fifo';
+  if (st.isSocket()) return 'socket';
+  if (st.isCharacterDevice()) return 'char-device';
+  return 'block-device';
+}
+
+function isUtf8(name: Buffer): boolean {
+  return Buffer.from(name.toString('utf8'), 'utf8').equals(name);
+}
+
+/** `realpath` of the context (fsutil `NewFS` resolves it with `EvalSymlinks`); it must be a directory. */
+async function realContextDir(contextDir: string): Promise<string> {
+  try {
+    const root = await fs.realpath(path.resolve(contextDir));
+    if ((await fs.stat(root)).isDirectory()) return root;
+  } catch {
+    // reported below
+  }
+  throw new UserError(`build context is not a directory: ${contextDir}`, { file: contextDir });
+}
+
+/**
+ * The Dockerfile path with its folder's symlinks resolved, so it compares correctly with the real context root
+ * (e.g. /tmp → /private/tmp on macOS). The file itself is not dereferenced: a symlinked Dockerfile stays a link.
+ */
+async function realParent(file: string): Promise<string> {
+  try {
+    return path.join(await fs.realpath(path.dirname(file)), path.basename(file));
+  } catch {
+    return file;
+  }
+}

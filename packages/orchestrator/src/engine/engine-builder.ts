@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { relative } from 'node:path';
+import type { NodeBuilder } from '../build/run-graph';
+import { imageLabels } from '../build/image-labels';
+import type { PlannedBuild } from '../plan/make-plan';
+import { OUTSIDE_DOCKERFILE_NAME, packContext } from '../pack/pack-context';
+import { NodeProgress } from '../progress/node-progress';
+import type { ProgressSink } from '../progress/progress-sink';
+import { BuildFailure } from './build-failure';
+import type { EngineConnection } from './connect-engine';
+import { consumeEngineResponse } from './consume-response';
+
+export interface EngineBuilderOptions {
+  /** `default`, `host` or `none` (BuildKit accepts no other). Tests and offline stacks use `none`. */
+  networkMode?: string;
+  /** Labels added to every image (e.g. a test run id). */
+  extraLabels?: Record<string, string>;
+  progress: ProgressSink;
+}
+
+/** Builds planned nodes through `POST /build?version=2` (BuildKit) with a streamed, deterministic tar context. */
+export class EngineBuilder implements NodeBuilder {
+  constructor(
+    private readonly engine: EngineConnection,
+    private readonly options: EngineBuilderOptions,
+  ) {}
+
+  async isUpToDate(build: PlannedBuild): Promise<boolean> {
+    return imageExists(this.engine, build.tag);
+  }
+
+  async build(build: PlannedBuild, signal: AbortSignal): Promise<void> {
+    const progress = new NodeProgress(build.key, this.options.progress);
+    const buildId = randomUUID();
+    const onAbort = () => void cancelOnEngine(this.engine, buildId);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const { node } = build;
+    const dockerfileRel = relative(node.contextDir, node.fragment.dockerfile);
+    const outside = dockerfileRel.startsWith('..');
+    const tar = packContext({
+      contextDir: node.contextDir,
+      entries: build.content.entries,
+      expectedFiles: build.content.inputs.files,
+      outsideDockerfile: outside ? readFileSync(node.fragment.dockerfile, 'utf8') : undefined,
+    });
+    let packError: Error | undefined;
+    tar.on('error', (e) => (packError = e));
+    try {
+      const response = await dial(this.engine, {
+        t: [build.tag],
+        dockerfile: outside ? OUTSIDE_DOCKERFILE_NAME : dockerfileRel.split('\\').join('/'),
+        buildargs: build.buildArgs,
+        labels: imageLabels(build, this.options.extraLabels),
+        networkmode: this.options.networkMode ?? 'default',
+        platform: build.platform,
+        ...(node.target ? { target: node.target } : {}),
+        version: '2',
+        buildid: buildId,
+      }, tar, signal);
+      try {
+        await consumeEngineResponse(response, { onMessage: (m) => progress.onMessage(m) });
+      } finally {
+        // The daemon may answer before it has read the whole tar (full duplex): stop sending either way.
+        tar.destroy();
+      }
+      if (packError) throw packError;
+      progress.finish();
+    } catch (e) {
+      const error = packError ?? (e as Error);
+      const message = signal.aborted ? 'canceled' : error.message;
+      const report = progress.finish(message);
+      throw new BuildFailure(build.key, message, report);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+}
+
+/** True when the engine holds `ref`; any answer but 200/404 is an engine problem and is thrown. */
+export async function imageExists(engine: EngineConnection, ref: string): Promise<boolean> {
+  try {
+    await engine.docker.getImage(ref).inspect();
+    return true;
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return false;
+    throw e;
+  }
+}
+
+function dial(engine: EngineConnection, query: Record<string, unknown>, body: NodeJS.ReadableStream, signal: AbortSignal): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    engine.docker.modem.dial(
+      {
+        path: '/build?',
+        method: 'POST',
+        options: query,
+        file: body,
+        isStream: true,
+        abortSignal: signal,
+        headers: { 'Content-Type': 'application/x-tar', Connection: 'close' },
+        statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
+      },
+      (err, res) => (err ? reject(engineMessage(err)) : resolve(res as IncomingMessage)),
+    );
+  });
+}
+
+/** docker-modem wraps HTTP errors as "(HTTP code 400) bad parameter - <message>": keep the engine's message. */
+function engineMessage(err: Error & { json?: { message?: string } }): Error {
+  const detail = err.json?.message;
+  return detail ? new Error(detail) : err;
+}
+
+async function cancelOnEngine(engine: EngineConnection, buildId: string): Promise<void> {
+  // Closing the connection already cancels; this makes it explicit for engines that keep reading the body.
+  await new Promise<void>((resolve) =>
+    engine.docker.modem.dial({ path: `/build/cancel?`, method: 'POST', options: { id: buildId }, statusCodes: { 200: true, 404: true, 500: true } }, () => resolve()),
+  );
+}
