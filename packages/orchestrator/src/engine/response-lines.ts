@@ -47,7 +47,7 @@ export async function* splitResponseLines(
   });
 
   for await (const chunk of body) {
-    pending += typeof chunk === 'string' ? chunk : decoder.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    pending += typeof chunk === 'string' ? chunk : decoder.write(asBuffer(chunk));
     let start = 0;
     let nl: number;
     // Scan with an offset and cut once per chunk, so many short lines in a large chunk stay linear.
@@ -78,4 +78,9 @@ export async function* readEngineResponse(
     if (line.text.trim() === '') continue;
     yield classifyResponseLine(line.text, line.number);
   }
+}
+
+/** Views a Uint8Array as a Buffer without copying (StringDecoder wants a Buffer). */
+function asBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
