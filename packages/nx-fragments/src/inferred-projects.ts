@@ -42,7 +42,9 @@ function imageTarget(name: string, nodeIds: string[], contextInputs: string[], p
     options: { command: `fragments build ${name}`, cwd: '{workspaceRoot}' },
     // One configuration per profile: `nx run backend-vllm:image:local` builds with profiles/local.yaml.
     configurations: Object.fromEntries(profiles.map((p) => [p, { args: `--profile ${p}` }])),
-    dependsOn: [`^${options.targetName}`],
+    // `^image`, forwarding the command line: `nx run runtime:image --args="--platform=linux/arm64"` must build the
+    // upstream images for arm64 too, not for the default platform.
+    dependsOn: [{ dependencies: true, target: options.targetName, params: 'forward' }],
     inputs: [
       '{projectRoot}/**/*',
       ...contextInputs,

@@ -1,7 +1,7 @@
-import { Dirent, promises as fs, Stats } from 'node:fs';
+import { promises as fs, type Dirent, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors/user-error';
-import { IgnoreMatcher, MatchInfo, NO_MATCH_INFO } from './dockerignore';
+import { NO_MATCH_INFO, type IgnoreMatcher, type MatchInfo } from './dockerignore';
 import { loadIgnoreFile } from './ignore-file';
 import { isInside } from './link-target';
 
@@ -44,7 +44,7 @@ export interface ContextEntry {
 
 export interface ListContextOptions {
   contextDir: string;
-  /** The Dockerfile; may lie outside the context. */
+  /** The Dockerfile (absolute, or relative to the process's working directory); may lie outside the context. */
   dockerfilePath: string;
 }
 

@@ -2,7 +2,7 @@ import { UserError } from '../errors/user-error';
 import { globSyntaxError } from './go-glob-syntax';
 import { GoRegexpError } from './go-regexp';
 import { goClean, goDir, goTrimSpace } from './go-text';
-import { CompiledPattern, compilePattern, matchPattern, MatchType } from './pattern';
+import { compilePattern, matchPattern, type CompiledPattern, type MatchType } from './pattern';
 
 /**
  * .dockerignore parsing and matching, ported from moby/patternmatcher v0.6 (`ignorefile.ReadAll`, `New`,

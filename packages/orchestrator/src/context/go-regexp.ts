@@ -94,7 +94,10 @@ class GoRegexpTranslator {
           if (this.src[this.pos] === '?') this.pos++; // non-greedy: same match set
           const op = this.src.slice(start, this.pos);
           if (!canRepeat) this.fail('missing argument to repetition operator', op);
-          if ('*+?'.includes(this.src[this.pos] ?? '')) this.fail('invalid nested repetition operator', op + this.src[this.pos]);
+          const following = this.src[this.pos];
+          if (following === '*' || following === '+' || following === '?') {
+            this.fail('invalid nested repetition operator', op + following);
+          }
           out += op;
           canRepeat = false;
           break;

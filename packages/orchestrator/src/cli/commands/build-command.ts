@@ -23,7 +23,7 @@ export function registerBuildCommand(program: Command) {
     .argument('[fragments...]', 'fragment names or node ids (default: every fragment)')
     .option('--platform <list>', "platforms, comma-separated (default: this machine's)", collectList)
     .option('--parallel <n>', 'independent nodes built at once', '2')
-    .option('--network <mode>', 'network for RUN steps: default, host or none', 'default')
+    .option('--network <mode>', 'network for RUN steps: default, host or none (env FRAGMENTS_NETWORK)', process.env.FRAGMENTS_NETWORK ?? 'default')
     .option('--tag <name>', 'human tag moved onto every built image after the whole graph succeeded (repeatable)', collectList)
     .option('--label <key=value>', 'extra image label (repeatable)', collectList)
     .option('--progress <mode>', 'auto (live view on a terminal), plain or tty', 'auto')

@@ -10,6 +10,11 @@ describe('compileGoRegexp', () => {
     expect(full('^a.b$', 'a\nb')).toBe(false);
   });
 
+  it('accepts a repeat at the very end', () => {
+    expect(full('^ab*', 'abbb')).toBe(true);
+    expect(full('^(a/)?b', 'a/b')).toBe(true);
+  });
+
   it('matches runes, not UTF-16 units', () => {
     expect(full('^[^/]$', '😀')).toBe(true);
   });
@@ -54,6 +59,7 @@ describe('compileGoRegexp', () => {
     ['a)', /unexpected \)/],
     ['(a', /missing closing \)/],
     ['*a', /missing argument/],
+    ['a**', /invalid nested repetition/],
     ['\\p{Nope}', /invalid character class range/],
     ['[\\b]', /invalid escape/],
   ])('rejects %j as Go does', (re, reason) => {
