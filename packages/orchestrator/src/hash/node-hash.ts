@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { listContextFiles, type ContextEntry } from '../context/context-files';
+import { isAbsolute, join } from 'node:path';
+import { linkEscapesContext, listContextFiles, type ContextEntry } from '../context/context-files';
 import { UserError } from '../errors/user-error';
 import { FRAGMENT_FILE } from '../workspace/paths';
 import type { GraphNode } from '../graph/fragment-graph';
@@ -49,7 +49,7 @@ export async function hashNode(
   // editing a description or adding a variant must not rebuild. It is never sent to the engine either.
   const configPath = join(node.fragment.dir, FRAGMENT_FILE);
   const entries = listed.entries.filter((e) => e.absPath !== configPath);
-  refuseUnsendable(node, entries);
+  refuseUnsendable(node, listed.root, entries);
   const digests = await mapLimited(entries, HASH_CONCURRENCY, async (entry) => describe(entry));
   const files: Record<string, string> = {};
   entries.forEach((entry, i) => (files[entry.relPath] = digests[i]));
@@ -80,7 +80,7 @@ async function describe(entry: ContextEntry): Promise<string> {
 }
 
 /** Sockets, devices and links that leave the context cannot be sent reproducibly: refuse them before any build. */
-function refuseUnsendable(node: GraphNode, entries: ContextEntry[]) {
+function refuseUnsendable(node: GraphNode, root: string, entries: ContextEntry[]) {
   for (const entry of entries) {
     if (entry.type === 'special') {
       throw new UserError(
@@ -89,16 +89,13 @@ function refuseUnsendable(node: GraphNode, entries: ContextEntry[]) {
         'remove it or exclude it in .dockerignore',
       );
     }
-    if (entry.type === 'symlink' && entry.linkTarget !== undefined) {
-      const target = isAbsolute(entry.linkTarget) ? entry.linkTarget : resolve(dirname(entry.absPath), entry.linkTarget);
-      const rel = relative(node.contextDir, target);
-      if (isAbsolute(entry.linkTarget) || rel === '..' || rel.startsWith('../')) {
-        throw new UserError(
-          `the build context of ${node.id} holds a symlink that points outside it: ${entry.relPath} -> ${entry.linkTarget}`,
-          { file: entry.absPath },
-          'Docker would send the link, not its target; copy the file into the context or exclude the link in .dockerignore',
-        );
-      }
+    // Absolute targets are refused too: inside the image they would point at whatever the base image has there.
+    if (entry.type === 'symlink' && entry.linkTarget !== undefined && (isAbsolute(entry.linkTarget) || linkEscapesContext(root, entry.absPath, entry.linkTarget))) {
+      throw new UserError(
+        `the build context of ${node.id} holds a symlink that points outside it: ${entry.relPath} -> ${entry.linkTarget}`,
+        { file: entry.absPath },
+        'Docker would send the link, not its target; copy the file into the context or exclude the link in .dockerignore',
+      );
     }
   }
 }
