@@ -333,12 +333,18 @@ for arch in "${ARCHES[@]}"; do
       continue
     fi
     [ -n "$have" ] && [ "$have" != "linux/$arch" ] && log "$ref exists as $have, not linux/$arch: rebuilding"
+    old_id="$(docker image inspect -f '{{.Id}}' "$ref" 2>/dev/null || true)"
     t0="$(now)"
     log "building $ref"
     case "$kind" in
       busybox) build_busybox "$arch" "$ref" ;;
       devel|runtime) build_debian "$kind" "$arch" "$ref" ;;
     esac
+    # A rebuild leaves the previous image untagged: drop it unless something uses it.
+    if [ -n "$old_id" ] && [ "$old_id" != "$(docker image inspect -f '{{.Id}}' "$ref")" ] \
+       && [ "$(docker image inspect -f '{{len .RepoTags}}' "$old_id" 2>/dev/null || echo 1)" = 0 ]; then
+      docker rmi "$old_id" >/dev/null 2>&1 && log "removed the previous, now untagged image ${old_id:7:12}" || true
+    fi
     size="$(docker image inspect -f '{{.Size}}' "$ref" | awk '{ printf "%.1f MB", $1 / 1e6 }')"
     log "built $ref ($size, linux/$arch) in $(elapsed "$t0")"
     summary+=("$ref: built in $(elapsed "$t0"), $size")
