@@ -48,6 +48,8 @@ export const createNodesV2 = createNodes;
 /** Project dependencies follow `uses:`, recorded against the fragment.yaml that declares them. */
 export const createDependencies: CreateDependencies<FragmentsPluginOptions> = (rawOptions, context) => {
   const dependencies: RawProjectGraphDependency[] = [];
+  // nx calls this even when no fragment.yaml matched: a workspace without fragments has no edges, not an error.
+  if (!existsSync(join(context.workspaceRoot, PINS_FILE)) && !existsSync(join(context.workspaceRoot, FRAGMENTS_DIR))) return dependencies;
   for (const fragment of cachedInference(context.workspaceRoot, rawOptions)) {
     for (const upstream of fragment.usesFragments) {
       dependencies.push({ source: fragment.name, target: upstream, type: DependencyType.static, sourceFile: fragment.configFile });

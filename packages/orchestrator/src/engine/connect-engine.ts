@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { existsSync } from 'node:fs';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { UserError } from '../errors/user-error';
 
 /** A reachable engine, with the API version pinned to what it speaks. */
@@ -38,11 +38,14 @@ export async function connectEngine(dockerHost = process.env.DOCKER_HOST): Promi
 export async function tryEngine(address: string): Promise<EngineConnection> {
   const options = dockerOptions(address);
   if (options.socketPath && !existsSync(options.socketPath)) throw new Error('no such socket');
-  const probe = new Docker({ ...options, timeout: 5000 });
+  // Loaded on first use: dockerode pulls in gRPC and protobufjs, a quarter of the CLI's start-up for commands
+  // (list, graph, plan --no-engine) that never talk to an engine.
+  const { default: DockerClient } = await import('dockerode');
+  const probe = new DockerClient({ ...options, timeout: 5000 });
   await probe.ping();
   const { ApiVersion } = await probe.version();
   // Keep-alive connections make BuildKit builds with streamed tar bodies hang intermittently (docker-modem#196).
-  const docker = new Docker({ ...options, version: `v${ApiVersion}`, agent: new http.Agent({ keepAlive: false }) } as Docker.DockerOptions);
+  const docker = new DockerClient({ ...options, version: `v${ApiVersion}`, agent: new http.Agent({ keepAlive: false }) } as Docker.DockerOptions);
   return { docker, address, apiVersion: ApiVersion };
 }
 

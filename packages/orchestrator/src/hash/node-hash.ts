@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
+import { canonicalMode } from '../context/canonical-mode';
 import { linkEscapesContext, listContextFiles, type ContextEntry } from '../context/context-files';
 import { UserError } from '../errors/user-error';
 import { FRAGMENT_FILE } from '../workspace/paths';
@@ -66,7 +67,7 @@ export async function hashNode(
 }
 
 async function describe(entry: ContextEntry): Promise<string> {
-  const mode = entry.mode.toString(8);
+  const mode = canonicalMode(entry.type, entry.mode).toString(8);
   switch (entry.type) {
     case 'file':
       return `file:${mode}:${await fileDigest(entry.absPath)}`;

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
 import { pack as tarPack, type Headers } from 'tar-fs';
+import { canonicalMode } from '../context/canonical-mode';
 import type { ContextEntry } from '../context/context-files';
+
+const TAR_TYPES: Record<string, 'file' | 'dir' | 'symlink'> = { file: 'file', directory: 'dir', symlink: 'symlink' };
 
 /** Name under which a Dockerfile that lives outside its context is added to the tar (as the docker CLI does). */
 export const OUTSIDE_DOCKERFILE_NAME = '.dockerfile.fragment';
@@ -17,7 +20,7 @@ export interface PackOptions {
 }
 
 /**
- * A deterministic tar stream of the context: the hashed entries in order, uid/gid 0, mtime 0, modes kept, symlinks
+ * A deterministic tar stream of the context: the hashed entries in order, uid/gid 0, mtime 0, canonical modes, symlinks
  * as links (never followed). Streamed from disk with backpressure, so memory stays flat whatever the context size.
  * A file whose bytes no longer match the hash fails the stream: the image must be what its tag says.
  */
@@ -30,7 +33,7 @@ export function packContext(options: PackOptions): Readable {
     umask: 0,
     strict: true,
     dereference: false,
-    map: (header: Headers) => ({ ...header, uid: 0, gid: 0, uname: '', gname: '', mtime: new Date(0), mode: (header.mode ?? 0) & 0o7777 }),
+    map: (header: Headers) => ({ ...header, uid: 0, gid: 0, uname: '', gname: '', mtime: new Date(0), mode: canonicalMode(TAR_TYPES[header.type] ?? 'file', header.mode ?? 0) }),
     mapStream: (stream: Readable, header: Headers) => (options.expectedFiles ? verifyingStream(stream, header.name, options.expectedFiles[header.name]) : stream),
     finalize: options.outsideDockerfile === undefined,
     finish: (pack: { entry(h: Headers, body: string): void; finalize(): void }) => {

@@ -35,7 +35,7 @@ describe('content hash', () => {
       ws.write('fragments/mid/extra.txt', 'x');
       expect(await changedNodes()).toEqual(['mid', 'top.a', 'top.b']);
     });
-    it('a file mode', async () => {
+    it('the executable bit', async () => {
       chmodSync(join(ws.root, 'fragments/base/hello.txt'), 0o755);
       expect(await changedNodes()).toEqual(everything);
     });
@@ -112,6 +112,11 @@ describe('content hash', () => {
     it('key order in YAML', async () => {
       ws.write('fragments/mid/fragment.yaml', 'args: { MODE: release }\nuses: { BASE: base }\nimage: test/mid\n');
       ws.write('pins.yaml', 'versions:\n  unused: "9.9.9"\n  tool: "1.2.3"\nimages:\n  other: local/other:1\n  busybox: local/busybox:1.35\nplatforms: [linux/amd64, linux/arm64]\n');
+      expect(await changedNodes()).toEqual([]);
+    });
+    it('permission bits other than "executable" (checkout umask)', async () => {
+      chmodSync(join(ws.root, 'fragments/base/hello.txt'), 0o664);
+      chmodSync(join(ws.root, 'fragments/base'), 0o775);
       expect(await changedNodes()).toEqual([]);
     });
     it('mtimes', async () => {
