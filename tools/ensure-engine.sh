@@ -42,10 +42,17 @@ else
   fi
   # Is a dockerd (ours or someone's) still starting up? Then just wait for it.
   pidfile=/var/run/docker.pid
-  if [ -s "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+  if [ -s "$pidfile" ] && proc_alive "$(cat "$pidfile")" dockerd; then
     log "dockerd (pid $(cat "$pidfile")) is running but $sock does not answer yet: waiting"
   else
+    # A dead (or zombie) dockerd's pid file would make the new one refuse to start.
     [ -e "$pidfile" ] && { log "removing stale $pidfile"; rm -f "$pidfile"; }
+    # Same for the containerd that dockerd supervises: with a stale pid file (its
+    # process dead or a zombie) dockerd waits on that containerd and gives up.
+    cpid=/var/run/docker/containerd/containerd.pid
+    if [ -s "$cpid" ] && ! proc_alive "$(cat "$cpid")" containerd; then
+      log "removing stale $cpid"; rm -f "$cpid"
+    fi
     args=(--bridge=none --iptables=false --ip6tables=false)
     [ "$sock" != /var/run/docker.sock ] && args+=(-H "unix://$sock")
     # shellcheck disable=SC2206  # word-splitting of extra args is intended
@@ -64,7 +71,7 @@ else
       warn "last lines of $LOG_FILE:"; tail -n 30 "$LOG_FILE" >&2 || true
       die "engine did not answer on $sock within ${TIMEOUT}s"
     fi
-    if [ -n "${dpid:-}" ] && ! kill -0 "$dpid" 2>/dev/null; then
+    if [ -n "${dpid:-}" ] && ! proc_alive "$dpid"; then
       warn "last lines of $LOG_FILE:"; tail -n 30 "$LOG_FILE" >&2 || true
       die "dockerd exited before answering"
     fi

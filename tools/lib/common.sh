@@ -83,3 +83,16 @@ engine_ping() {
   [ -S "$sock" ] || return 1
   [ "$(curl -fsS --max-time 3 --unix-socket "$sock" http://localhost/_ping 2>/dev/null || true)" = OK ]
 }
+
+# True when PID is a live (not zombie) process; NAME, if given, must be its command name.
+proc_alive() {
+  local pid="$1" name="${2:-}" stat state comm
+  [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] || return 1
+  stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || return 1
+  state="${stat##*) }"; state="${state%% *}"
+  [ "$state" != Z ] && [ "$state" != X ] || return 1
+  if [ -n "$name" ]; then
+    comm="$(cat "/proc/$pid/comm" 2>/dev/null || true)"
+    [ "$comm" = "$name" ] || return 1
+  fi
+}
