@@ -16,6 +16,7 @@
 # Idempotent: when the engine already answers, it only reports its version.
 # Needs root. Reads no stdin. Extra dockerd flags: FRAGMENTS_DOCKERD_ARGS.
 set -euo pipefail
+# shellcheck source=tools/lib/common.sh source-path=SCRIPTDIR
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 TIMEOUT="${FRAGMENTS_ENGINE_TIMEOUT:-60}"

@@ -16,6 +16,7 @@
 # Idempotent: a second run changes nothing and takes well under a second when the
 # busybox .deb is cached (/var/cache/fragments-base/debs). Needs root, no stdin.
 set -euo pipefail
+# shellcheck source=tools/lib/common.sh source-path=SCRIPTDIR
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 require_root

@@ -45,6 +45,7 @@
 # Idempotent: images that exist with the right architecture are skipped. Root.
 set -euo pipefail
 TOOLS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=tools/lib/common.sh
 . "$TOOLS_DIR/lib/common.sh"
 
 SUITE=bookworm
@@ -89,7 +90,7 @@ WORK="$(mktemp -d /var/tmp/fragments-base.XXXXXX)"
 cleanup() {
   # debootstrap mounts proc/sys inside the target; never rm through a mount.
   local m
-  for m in $(awk -v w="$WORK" 'index($2, w) == 1 { print $2 }' /proc/mounts | sort -r); do
+  awk -v w="$WORK" 'index($2, w) == 1 { print $2 }' /proc/mounts | sort -r | while IFS= read -r m; do
     umount -l "$m" 2>/dev/null || true
   done
   if awk -v w="$WORK" 'index($2, w) == 1 { found = 1 } END { exit !found }' /proc/mounts; then
@@ -280,7 +281,10 @@ chroot_free_versions() {
 # Slim like Debian's own -slim images: no docs, man pages or locales now, and
 # dpkg/apt told to keep it so; no apt lists, caches or logs; an empty /dev.
 slim_rootfs() {
-  local r="$1"
+  local r="${1:?}"
+  if [ ! -d "$r/var/lib/dpkg" ] || [ "$(cd "$r" && pwd -P)" = / ]; then
+    die "slim_rootfs: '$r' is not a bootstrapped rootfs"
+  fi
   mkdir -p "$r/etc/dpkg/dpkg.cfg.d" "$r/etc/apt/apt.conf.d"
   cat >"$r/etc/dpkg/dpkg.cfg.d/fragments-slim" <<'D'
 # tools/make-base-images.sh: keep the image slim (as Debian's -slim images do)
@@ -308,7 +312,7 @@ A
          "$r"/usr/share/lintian/* "$r"/usr/share/locale/* \
          "$r"/var/lib/apt/lists/* "$r"/var/cache/apt/*.bin "$r"/var/cache/apt/archives/*.deb \
          "$r"/var/cache/apt/archives/partial/* "$r"/var/cache/debconf/*-old "$r"/var/lib/dpkg/*-old \
-         "$r"/var/cache/ldconfig/aux-cache "$r"/dev/* "$r"/tmp/* "$r"/var/tmp/* "$r"/debootstrap
+         "$r"/var/cache/ldconfig/aux-cache "${r:?}"/dev/* "$r"/tmp/* "$r"/var/tmp/* "$r"/debootstrap
   mkdir -p "$r/var/lib/apt/lists/partial"
   find "$r/var/log" -type f -exec truncate -s 0 {} +
   : >"$r/etc/resolv.conf"; : >"$r/etc/hostname"
@@ -343,7 +347,7 @@ for arch in "${ARCHES[@]}"; do
     # A rebuild leaves the previous image untagged: drop it unless something uses it.
     if [ -n "$old_id" ] && [ "$old_id" != "$(docker image inspect -f '{{.Id}}' "$ref")" ] \
        && [ "$(docker image inspect -f '{{len .RepoTags}}' "$old_id" 2>/dev/null || echo 1)" = 0 ]; then
-      docker rmi "$old_id" >/dev/null 2>&1 && log "removed the previous, now untagged image ${old_id:7:12}" || true
+      if docker rmi "$old_id" >/dev/null 2>&1; then log "removed the previous, now untagged image ${old_id:7:12}"; fi
     fi
     size="$(docker image inspect -f '{{.Size}}' "$ref" | awk '{ printf "%.1f MB", $1 / 1e6 }')"
     log "built $ref ($size, linux/$arch) in $(elapsed "$t0")"

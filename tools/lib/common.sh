@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tools/lib/common.sh — helpers shared by the shell tools in tools/ (sourced, not run).
 #
 # Why: every tool needs the same few things — log lines with a common prefix, a
@@ -59,7 +60,7 @@ apt_install() {
   fi
   apt_update_once
   log "apt-get install $*"
-  if ! DEBIAN_FRONTEND=noninteractive apt-get -q install -y --no-install-recommends "$@" >&2; then
+  if ! DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get -q install -y --no-install-recommends "$@" >&2; then
     [ "$own_guard" = 1 ] && rm -f "$guard"
     die "apt-get install $* failed"
   fi
