@@ -2,8 +2,11 @@ import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors/user-error';
 import { registerBuildCommand } from './commands/build-command';
 import { registerGraphCommand } from './commands/graph-command';
+import { registerLintCommand } from './commands/lint-command';
 import { registerListCommand } from './commands/list-command';
+import { registerPinsCommand } from './commands/pins-command';
 import { registerPlanCommand } from './commands/plan-command';
+import { registerRenderCommand } from './commands/render-command';
 
 /** Builds the `fragments` command line. Each sub-command lives in its own file under commands/. */
 export function createProgram(): Command {
@@ -17,6 +20,9 @@ export function createProgram(): Command {
   registerGraphCommand(program);
   registerPlanCommand(program);
   registerBuildCommand(program);
+  registerLintCommand(program);
+  registerRenderCommand(program);
+  registerPinsCommand(program);
   return program;
 }
 

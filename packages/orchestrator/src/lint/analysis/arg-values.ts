@@ -3,8 +3,8 @@ import type { LintContext, FragmentLint } from '../lint-context';
 
 /** What an ARG holds when a node is built, as far as the workspace says statically. */
 export type ArgValue =
-  /** A known string; `source` says where it came from, for messages. */
-  | { kind: 'literal'; value: string; source: string }
+  /** A known string; `source` says where it came from, for messages; `pinned` when a profile may change it. */
+  | { kind: 'literal'; value: string; source: string; pinned?: boolean }
   /** The image of an upstream node (`uses:`). */
   | { kind: 'node'; id: string }
   /** A pinned base image (`bases:`), checked in pins.yaml itself. */
@@ -17,7 +17,7 @@ export function globalArgValue(context: LintContext, lint: FragmentLint, node: G
   if (node.bases[name] !== undefined) return { kind: 'base', key: node.bases[name] };
   if (node.args[name] !== undefined) return { kind: 'literal', value: node.args[name], source: `args.${name} in ${lint.fragment.configFile}` };
   const version = node.pins[name] !== undefined ? context.graph.pins.versions[node.pins[name]] : undefined;
-  if (version !== undefined) return { kind: 'literal', value: version, source: `versions.${node.pins[name]}` };
+  if (version !== undefined) return { kind: 'literal', value: version, source: `versions.${node.pins[name]}`, pinned: true };
   if (lint.bindings.has(name)) return { kind: 'unknown' };
   const declared = lint.dockerfile.globalArgs.flatMap((a) => a.properties.map((p) => ({ ...p, line: a.line }))).find((p) => p.name === name);
   if (declared?.value !== undefined) return { kind: 'literal', value: declared.value, source: `the default of ARG ${name} (line ${declared.line})` };

@@ -58,9 +58,9 @@ export function packageInstall(command: ShellCommand): PackageInstall | undefine
   return { manager: found.manager, options, packages: names.map((n) => packageName(found.manager, n)).filter((n): n is string => n !== undefined) };
 }
 
-/** `gcc=4:13.2` -> gcc, `cmake==3.30` -> cmake, `foo[bar]` -> foo; paths, URLs and wheels -> undefined. */
+/** `gcc=4:13.2` -> gcc, `cmake==3.30` -> cmake, `foo[bar]` -> foo; paths, URLs, wheels and `"$@"` -> undefined. */
 function packageName(manager: PackageInstall['manager'], word: string): string | undefined {
-  if (/^[./~]/.test(word) || word.includes('://') || /\.(whl|deb|rpm|tar\.gz|zip|apk)$/.test(word)) return undefined;
+  if (/^[./~$]/.test(word) || word.includes('://') || /\.(whl|deb|rpm|tar\.gz|zip|apk)$/.test(word)) return undefined;
   if (manager === 'apt') return word.replace(/[=/].*$/, '').replace(/:[a-z0-9]+$/, '').toLowerCase();
   if (manager === 'pip' || manager === 'conda') return word.replace(/\[.*$/, '').replace(/[<>=!~;@ ].*$/, '').toLowerCase();
   return word.toLowerCase();

@@ -14,9 +14,9 @@ export function targetStage(lint: FragmentLint, node: GraphNode): Stage | undefi
 }
 
 /**
- * Resolves a FROM. Variables are substituted with the node's bindings; one that stays unknown (e.g. a pinned layout
- * name under a profile not selected) makes the FROM stand for every earlier stage it could name, so
- * `FROM layout-${RUNTIME_LAYOUT}` follows both `layout-cuda` and `layout-upstream`.
+ * Resolves a FROM. Variables are substituted with the node's `args:` and ARG defaults; a variable from pins (which
+ * any profile can change) or otherwise unknown makes the FROM stand for every earlier stage it could name, so
+ * `FROM layout-${RUNTIME_LAYOUT}` follows both `layout-cuda` and `layout-upstream` whatever profile is selected.
  */
 export function stageParent(context: LintContext, lint: FragmentLint, node: GraphNode, stage: Stage): StageParent {
   const image = stage.from.image;
@@ -37,7 +37,7 @@ export function earlierStagesNamed(context: LintContext, lint: FragmentLint, nod
   if (!hasVariables(expression)) return earlier.filter((s) => s.name?.toLowerCase() === expression.toLowerCase()).map((s) => s.index);
   const resolved = substitute(expression, (name) => {
     const v = globalArgValue(context, lint, node, name);
-    return v.kind === 'literal' ? v.value : undefined;
+    return v.kind === 'literal' && !v.pinned ? v.value : undefined;
   });
   if (resolved !== undefined) return earlier.filter((s) => s.name?.toLowerCase() === resolved.toLowerCase()).map((s) => s.index);
   const pattern = expressionPattern(expression);

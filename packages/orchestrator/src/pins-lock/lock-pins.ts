@@ -1,0 +1,139 @@
+import { UserError, UserErrors } from '../errors/user-error';
+import { mapLimited } from '../hash/file-digest';
+import type { PinsLock } from '../schema/pins-schema';
+import type { EffectivePins } from '../workspace/load-pins';
+import { loadDockerCredentials, type CredentialStore } from './docker-credentials';
+import { DownloadError, sha256OfUrl } from './download-digest';
+import { parseImageReference } from './image-reference';
+import { RegistryClient, RegistryError } from './registry-client';
+import { resolvePlatformDigest } from './resolve-image';
+
+export type LockSection = 'images' | 'downloads';
+
+export interface LockOptions {
+  /** Resolve only this section; the other keeps its current lock entries. */
+  only?: LockSection;
+  /** Default: the docker CLI's config.json (DOCKER_CONFIG honoured). */
+  credentials?: CredentialStore;
+  /** Requests in flight at once. */
+  concurrency?: number;
+  fetch?: typeof fetch;
+}
+
+export interface LockedEntry {
+  section: LockSection;
+  key: string;
+  platform: string;
+  /** The image reference or URL from pins.yaml (or the profile). */
+  source: string;
+  /** `sha256:…` manifest digest, or the download's hex sha256; absent for `pinned`. */
+  value?: string;
+  /** new: no entry before; changed: a different value or source; pinned: pins.yaml already holds a digest. */
+  status: 'new' | 'changed' | 'unchanged' | 'pinned';
+}
+
+export interface LockResult {
+  lock: PinsLock;
+  entries: LockedEntry[];
+}
+
+interface Job {
+  section: LockSection;
+  key: string;
+  platform: string;
+  source: string;
+}
+
+/**
+ * Resolves every image tag (per platform, to the platform's manifest digest; see resolvePlatformDigest) and every
+ * download (its sha256) of the effective pins. All-or-nothing: if any entry fails, every failure is thrown together
+ * (as UserErrors naming pin key, platform and reference) and no lock is returned.
+ */
+export async function lockPins(pins: EffectivePins, options: LockOptions = {}): Promise<LockResult> {
+  const jobs = listJobs(pins, options.only);
+  const credentials = options.credentials ?? loadDockerCredentials();
+  const clients = new Map<string, RegistryClient>();
+  const client = (domain: string) => {
+    let c = clients.get(domain);
+    if (!c) {
+      c = new RegistryClient(domain, credentials.forDomain(domain), options.fetch);
+      clients.set(domain, c);
+    }
+    return c;
+  };
+  const downloads = new Map<string, Promise<string>>();
+  const resolve = async (job: Job): Promise<string | undefined> => {
+    if (job.section === 'downloads') {
+      let pending = downloads.get(job.source);
+      if (!pending) downloads.set(job.source, (pending = sha256OfUrl(job.source, options.fetch)));
+      return pending;
+    }
+    const ref = parseImageReference(job.source);
+    if (ref.digest) return undefined; // pinned in pins.yaml already
+    return resolvePlatformDigest(client(ref.domain), ref, job.platform);
+  };
+
+  const errors: UserError[] = [];
+  const results = await mapLimited(jobs, options.concurrency ?? 4, async (job) => {
+    try {
+      return await resolve(job);
+    } catch (e) {
+      if (!(e instanceof RegistryError || e instanceof DownloadError || e instanceof UserError)) throw e;
+      errors.push(jobError(pins, job, e, credentials));
+      return undefined;
+    }
+  });
+  if (errors.length > 0) {
+    errors.sort((a, b) => a.message.localeCompare(b.message));
+    throw new UserErrors(errors);
+  }
+
+  const lock: PinsLock = {
+    images: options.only === 'downloads' ? structuredClone(pins.lock.images) : {},
+    downloads: options.only === 'images' ? structuredClone(pins.lock.downloads) : {},
+  };
+  const entries = jobs.map((job, i): LockedEntry => {
+    const value = results[i];
+    if (value === undefined) return { ...job, status: 'pinned' };
+    const before = job.section === 'images' ? pins.lock.images[job.key]?.[job.platform] : pins.lock.downloads[job.key]?.[job.platform];
+    const beforeSource = before && ('ref' in before ? before.ref : before.url);
+    const beforeValue = before && ('digest' in before ? before.digest : before.sha256);
+    const status = !before ? 'new' : beforeSource === job.source && beforeValue === value ? 'unchanged' : 'changed';
+    if (job.section === 'images') (lock.images[job.key] ??= {})[job.platform] = { ref: job.source, digest: value };
+    else (lock.downloads[job.key] ??= {})[job.platform] = { url: job.source, sha256: value };
+    return { ...job, value, status };
+  });
+  return { lock, entries };
+}
+
+/** One job per pin and platform: a per-platform map names its platforms, a plain value is for every pins platform. */
+function listJobs(pins: EffectivePins, only?: LockSection): Job[] {
+  const jobs: Job[] = [];
+  const perPlatform = (value: string | Record<string, string>) => (typeof value === 'string' ? pins.platforms.map((p) => [p, value] as const) : Object.entries(value));
+  if (only !== 'downloads') {
+    for (const key of Object.keys(pins.images).sort()) {
+      for (const [platform, source] of perPlatform(pins.images[key])) jobs.push({ section: 'images', key, platform, source });
+    }
+  }
+  if (only !== 'images') {
+    for (const key of Object.keys(pins.downloads).sort()) {
+      for (const [platform, source] of perPlatform(pins.downloads[key].url)) jobs.push({ section: 'downloads', key, platform, source });
+    }
+  }
+  return jobs.sort((a, b) => a.section.localeCompare(b.section) || a.key.localeCompare(b.key) || a.platform.localeCompare(b.platform));
+}
+
+function jobError(pins: EffectivePins, job: Job, e: Error, credentials: CredentialStore): UserError {
+  const source = pins.sources.get(`${job.section}.${job.key}`);
+  const what = job.section === 'images' ? `cannot resolve image ${job.source}` : `cannot download ${job.source}`;
+  const hint =
+    e instanceof RegistryError
+      ? {
+          unreachable: 'check the registry host and port, and that this machine may reach it (loopback registries are spoken to over http, others over https)',
+          'not-found': 'check the repository, tag and platform in pins.yaml (or the profile)',
+          auth: `log in with \`docker login ${parseImageReference(job.source).domain}\`${credentials.file ? ` (credentials are read from ${credentials.file})` : ' (no docker config.json found; DOCKER_CONFIG selects its folder)'}`,
+          protocol: 'the registry answered something unexpected; try again, or report it',
+        }[e.kind]
+      : 'check the URL in pins.yaml (or the profile)';
+  return new UserError(`${job.section}.${job.key} (${job.platform}): ${what}: ${e.message}`, { file: source?.file, line: source?.line }, hint);
+}

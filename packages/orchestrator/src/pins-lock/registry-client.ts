@@ -1,0 +1,213 @@
+import { createHash } from 'node:crypto';
+import type { RegistryCredentials } from './docker-credentials';
+import { registryApiHost, registryScheme } from './image-reference';
+
+/** The four manifest media types a registry may answer with, indexes first. */
+export const MANIFEST_MEDIA_TYPES = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+] as const;
+
+const INDEX_TYPES = new Set<string>(MANIFEST_MEDIA_TYPES.slice(0, 2));
+
+export type RegistryErrorKind = 'unreachable' | 'not-found' | 'auth' | 'protocol';
+
+/** A registry answer that stops resolution, with what kind of problem it is (for the hint). */
+export class RegistryError extends Error {
+  constructor(
+    message: string,
+    readonly kind: RegistryErrorKind,
+  ) {
+    super(message);
+    this.name = 'RegistryError';
+  }
+}
+
+export interface PlatformDescriptor {
+  os?: string;
+  architecture?: string;
+  variant?: string;
+}
+
+export interface ManifestDescriptor {
+  mediaType?: string;
+  digest: string;
+  size?: number;
+  platform?: PlatformDescriptor;
+}
+
+export interface Manifest {
+  mediaType: string;
+  /** sha256 of the exact bytes the registry sent. */
+  digest: string;
+  isIndex: boolean;
+  manifests: ManifestDescriptor[];
+  config?: ManifestDescriptor;
+}
+
+type Fetch = typeof fetch;
+
+/**
+ * The read side of the registry HTTP API v2, for one registry host: manifests and blobs, with Bearer token auth
+ * (`WWW-Authenticate: Bearer realm=…` -> token from the realm, Basic credentials when configured) and plain Basic auth.
+ */
+export class RegistryClient {
+  private readonly base: string;
+  private readonly tokens = new Map<string, string>();
+  private readonly manifests = new Map<string, Promise<Manifest>>();
+
+  constructor(
+    readonly domain: string,
+    private readonly credentials: RegistryCredentials | undefined,
+    private readonly fetchImpl: Fetch = fetch,
+    private readonly timeoutMs = 60_000,
+  ) {
+    this.base = `${registryScheme(domain)}://${registryApiHost(domain)}`;
+  }
+
+  /** GET /v2/<repo>/manifests/<reference>, once per client. */
+  manifest(repository: string, reference: string): Promise<Manifest> {
+    const key = `${repository}:${reference}`;
+    let pending = this.manifests.get(key);
+    if (!pending) {
+      pending = this.fetchManifest(repository, reference);
+      this.manifests.set(key, pending);
+    }
+    return pending;
+  }
+
+  async blobJson(repository: string, digest: string): Promise<unknown> {
+    const res = await this.get(repository, `blobs/${digest}`, {});
+    if (!res.ok) throw await httpError(res, `blob ${digest}`, this.describe(repository));
+    return JSON.parse(Buffer.from(await res.arrayBuffer()).toString('utf8'));
+  }
+
+  private async fetchManifest(repository: string, reference: string): Promise<Manifest> {
+    const res = await this.get(repository, `manifests/${reference}`, { Accept: MANIFEST_MEDIA_TYPES.join(', ') });
+    if (!res.ok) throw await httpError(res, `tag "${reference}"`, this.describe(repository));
+    const body = Buffer.from(await res.arrayBuffer());
+    const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    const announced = res.headers.get('docker-content-digest');
+    if (announced && announced.startsWith('sha256:') && announced !== digest) {
+      throw new RegistryError(`the registry announced digest ${announced} for ${this.describe(repository)}:${reference} but sent a manifest whose sha256 is ${digest}`, 'protocol');
+    }
+    let json: { schemaVersion?: number; mediaType?: string; manifests?: ManifestDescriptor[]; config?: ManifestDescriptor };
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new RegistryError(`the manifest of ${this.describe(repository)}:${reference} is not JSON`, 'protocol');
+    }
+    if (json.schemaVersion !== 2) throw new RegistryError(`${this.describe(repository)}:${reference} has a schema ${json.schemaVersion} manifest; only schema 2 / OCI are supported`, 'protocol');
+    const mediaType = json.mediaType ?? (res.headers.get('content-type') ?? '').split(';')[0].trim();
+    const isIndex = INDEX_TYPES.has(mediaType) || (json.manifests !== undefined && json.config === undefined);
+    return { mediaType, digest, isIndex, manifests: json.manifests ?? [], config: json.config };
+  }
+
+  describe(repository: string): string {
+    return `${this.domain}/${repository}`;
+  }
+
+  /** A GET with the auth dance: try with what we have; on 401 follow the challenge once. */
+  private async get(repository: string, path: string, headers: Record<string, string>): Promise<Response> {
+    const url = `${this.base}/v2/${repository}/${path}`;
+    const scope = `repository:${repository}:pull`;
+    let res = await this.send(url, headers, this.tokens.get(scope));
+    if (res.status !== 401) return res;
+    const challenge = parseChallenge(res.headers.get('www-authenticate'));
+    await res.body?.cancel();
+    const authorization = await this.authorize(challenge, scope);
+    this.tokens.set(scope, authorization);
+    res = await this.send(url, headers, authorization);
+    if (res.status === 401 || res.status === 403) {
+      await res.body?.cancel();
+      throw new RegistryError(`${this.domain} refused the ${this.credentials ? `credentials of user "${this.credentials.username}"` : 'anonymous request'} for ${this.describe(repository)} (HTTP ${res.status})`, 'auth');
+    }
+    return res;
+  }
+
+  private async authorize(challenge: Challenge, scope: string): Promise<string> {
+    if (challenge.scheme === 'basic') {
+      if (!this.credentials) throw new RegistryError(`${this.domain} requires a login (HTTP 401, Basic auth) and no credentials are configured for it`, 'auth');
+      return basicAuthorization(this.credentials);
+    }
+    if (challenge.scheme !== 'bearer' || !challenge.params.realm) {
+      throw new RegistryError(`${this.domain} answered 401 with an authentication challenge fragments does not support: ${challenge.raw || '(none)'}`, 'auth');
+    }
+    const realm = new URL(challenge.params.realm);
+    if (challenge.params.service) realm.searchParams.set('service', challenge.params.service);
+    realm.searchParams.set('scope', challenge.params.scope ?? scope);
+    const headers: Record<string, string> = this.credentials ? { Authorization: basicAuthorization(this.credentials) } : {};
+    let res: Response;
+    try {
+      res = await this.fetchImpl(realm, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (e) {
+      throw new RegistryError(`cannot reach the token service ${realm.origin} of ${this.domain}: ${networkReason(e)}`, 'unreachable');
+    }
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new RegistryError(`the token service ${realm.origin}${realm.pathname} of ${this.domain} refused ${this.credentials ? `user "${this.credentials.username}"` : 'an anonymous token'} (HTTP ${res.status})`, 'auth');
+    }
+    const body = (await res.json()) as { token?: string; access_token?: string };
+    const token = body.token ?? body.access_token;
+    if (!token) throw new RegistryError(`the token service of ${this.domain} answered without a token`, 'auth');
+    return `Bearer ${token}`;
+  }
+
+  private async send(url: string, headers: Record<string, string>, authorization?: string): Promise<Response> {
+    try {
+      return await this.fetchImpl(url, {
+        headers: authorization ? { ...headers, Authorization: authorization } : headers,
+        redirect: 'follow',
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      throw new RegistryError(`cannot reach registry ${this.domain} (${new URL(url).origin}): ${networkReason(e)}`, 'unreachable');
+    }
+  }
+}
+
+interface Challenge {
+  scheme: string;
+  params: Record<string, string>;
+  raw: string;
+}
+
+/** `Bearer realm="https://auth.docker.io/token",service="registry.docker.io"` -> scheme and params. */
+export function parseChallenge(header: string | null): Challenge {
+  const raw = header ?? '';
+  const space = raw.indexOf(' ');
+  const scheme = (space < 0 ? raw : raw.slice(0, space)).trim().toLowerCase();
+  const params: Record<string, string> = {};
+  const rest = space < 0 ? '' : raw.slice(space + 1);
+  for (const m of rest.matchAll(/([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g)) {
+    params[m[1].toLowerCase()] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3];
+  }
+  return { scheme, params, raw };
+}
+
+function basicAuthorization(c: RegistryCredentials): string {
+  return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
+}
+
+async function httpError(res: Response, what: string, where: string): Promise<RegistryError> {
+  let codes = '';
+  try {
+    const body = (await res.json()) as { errors?: { code?: string; message?: string }[] };
+    codes = (body.errors ?? []).map((e) => e.code ?? e.message).filter(Boolean).join(', ');
+  } catch {
+    // not a registry error document
+  }
+  const detail = `HTTP ${res.status}${codes ? `, ${codes}` : ''}`;
+  if (res.status === 404) return new RegistryError(`${what} not found in ${where} (${detail})`, 'not-found');
+  if (res.status === 401 || res.status === 403) return new RegistryError(`access to ${what} in ${where} denied (${detail})`, 'auth');
+  return new RegistryError(`${where} answered ${detail} for ${what}`, 'protocol');
+}
+
+/** Node's fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, a timeout) is in `cause`. */
+export function networkReason(e: unknown): string {
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  if (err.name === 'TimeoutError') return 'timed out';
+  return err.cause?.code ?? err.cause?.message ?? err.message;
+}
