@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Document, parseDocument } from 'yaml';
+import { Document } from 'yaml';
 import { PinsLockSchema, type PinsLock } from '../schema/pins-schema';
 import { LOCK_FILE } from '../workspace/paths';
 
@@ -32,11 +32,19 @@ export function formatLockFile(lock: PinsLock, header: string = LOCK_HEADER): st
   return doc.toString({ lineWidth: 0 });
 }
 
-/** The comment at the top of an existing lock file, to keep it when rewriting. */
+/**
+ * The comment lines at the very top of an existing lock file (without their `#`), to keep them when rewriting.
+ * Read as text: the YAML parser attaches a comment that is not followed by a blank line to the first key instead.
+ */
 export function existingHeader(file: string): string | undefined {
   if (!existsSync(file)) return undefined;
-  const doc = parseDocument(readFileSync(file, 'utf8'));
-  return doc.commentBefore ?? undefined;
+  const lines = readFileSync(file, 'utf8').split(/\r?\n/);
+  const header: string[] = [];
+  for (const line of lines) {
+    if (!line.startsWith('#')) break;
+    header.push(line.slice(1));
+  }
+  return header.length > 0 ? header.join('\n') : undefined;
 }
 
 /** Writes `<root>/pins.lock.yaml` atomically (a temp file in the same folder, then rename). Returns its path. */

@@ -73,20 +73,18 @@ export async function lockPins(pins: EffectivePins, options: LockOptions = {}): 
     return resolvePlatformDigest(client(ref.domain), ref, job.platform);
   };
 
-  const errors: UserError[] = [];
-  const results = await mapLimited(jobs, options.concurrency ?? 4, async (job) => {
+  const errors: (UserError | undefined)[] = [];
+  const results = await mapLimited(jobs.map((job, i) => [job, i] as const), options.concurrency ?? 4, async ([job, i]) => {
     try {
       return await resolve(job);
     } catch (e) {
       if (!(e instanceof RegistryError || e instanceof DownloadError || e instanceof UserError)) throw e;
-      errors.push(jobError(pins, job, e, credentials));
+      errors[i] = jobError(pins, job, e, credentials); // by job index: reported in pins order, not arrival order
       return undefined;
     }
   });
-  if (errors.length > 0) {
-    errors.sort((a, b) => a.message.localeCompare(b.message));
-    throw new UserErrors(errors);
-  }
+  const failed = errors.filter((e): e is UserError => e !== undefined);
+  if (failed.length > 0) throw new UserErrors(failed);
 
   const lock: PinsLock = {
     images: options.only === 'downloads' ? structuredClone(pins.lock.images) : {},
@@ -120,7 +118,8 @@ function listJobs(pins: EffectivePins, only?: LockSection): Job[] {
       for (const [platform, source] of perPlatform(pins.downloads[key].url)) jobs.push({ section: 'downloads', key, platform, source });
     }
   }
-  return jobs.sort((a, b) => a.section.localeCompare(b.section) || a.key.localeCompare(b.key) || a.platform.localeCompare(b.platform));
+  // Images before downloads (as in pins.yaml), then by key and platform.
+  return jobs.sort((a, b) => (a.section === b.section ? 0 : a.section === 'images' ? -1 : 1) || a.key.localeCompare(b.key) || a.platform.localeCompare(b.platform));
 }
 
 function jobError(pins: EffectivePins, job: Job, e: Error, credentials: CredentialStore): UserError {

@@ -200,6 +200,7 @@ async function httpError(res: Response, what: string, where: string): Promise<Re
     // not a registry error document
   }
   const detail = `HTTP ${res.status}${codes ? `, ${codes}` : ''}`;
+  if (res.status === 404 && codes.includes('NAME_UNKNOWN')) return new RegistryError(`repository ${where} not found (${detail})`, 'not-found');
   if (res.status === 404) return new RegistryError(`${what} not found in ${where} (${detail})`, 'not-found');
   if (res.status === 401 || res.status === 403) return new RegistryError(`access to ${what} in ${where} denied (${detail})`, 'auth');
   return new RegistryError(`${where} answered ${detail} for ${what}`, 'protocol');

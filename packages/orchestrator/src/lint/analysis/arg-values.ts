@@ -20,7 +20,7 @@ export function globalArgValue(context: LintContext, lint: FragmentLint, node: G
   if (version !== undefined) return { kind: 'literal', value: version, source: `versions.${node.pins[name]}`, pinned: true };
   if (lint.bindings.has(name)) return { kind: 'unknown' };
   const declared = lint.dockerfile.globalArgs.flatMap((a) => a.properties.map((p) => ({ ...p, line: a.line }))).find((p) => p.name === name);
-  if (declared?.value !== undefined) return { kind: 'literal', value: declared.value, source: `the default of ARG ${name} (line ${declared.line})` };
+  if (declared?.value !== undefined) return { kind: 'literal', value: declared.value, source: `the default of ARG ${name} on line ${declared.line}` };
   return { kind: 'unknown' };
 }
 

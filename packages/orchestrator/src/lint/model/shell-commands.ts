@@ -174,6 +174,7 @@ function splitCommands(s: string, nested: (inner: string) => void): Token[][] {
       else endWord();
       let j = i + 1;
       while (j < s.length && '<>&|'.includes(s[j])) j++;
+      if (s.slice(i, j) === '<<' && s[j] === '-') j++; // <<- strips leading tabs
       const op = s.slice(i, j);
       let attached = false;
       if (op.endsWith('&') && /[0-9-]/.test(s[j] ?? '')) {

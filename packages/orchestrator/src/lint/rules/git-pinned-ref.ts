@@ -20,7 +20,7 @@ export const gitPinnedRef: LintRule = {
     const findings: Finding[] = [];
     for (const lint of context.fragments) {
       for (const instruction of allInstructions(lint.dockerfile)) {
-        const at = (message: string) => findings.push({ rule: ID, file: lint.dockerfile.file, line: instruction.line, message, hint: HINT });
+        const at = (message: string, hint = HINT) => findings.push({ rule: ID, file: lint.dockerfile.file, line: instruction.line, message, hint });
         if (instruction.keyword === 'RUN') {
           const clones = instruction.commands.filter((c) => gitSubcommand(c)?.name === 'clone');
           const checkedOut = instruction.commands.some((c) => {
@@ -39,7 +39,7 @@ export const gitPinnedRef: LintRule = {
           for (const source of instruction.args.slice(0, -1)) {
             if (!isGitSource(source)) continue;
             const ref = /#([^:]+)/.exec(source)?.[1];
-            if (ref === undefined || !isPinned(ref)) at(`ADD ${source} without a pinned #<ref>`);
+            if (ref === undefined || !isPinned(ref)) at(`ADD ${source} without a pinned #<ref>`, 'name a tag or commit: ADD <url>.git#<ref> <dest> (or pass it as a pinned ARG: #${X_REF})');
           }
         }
       }
