@@ -27,7 +27,7 @@ export function inputDigests(build: PlannedBuild): InputDigests {
   return {
     dockerfile: inputs.dockerfile.slice(0, SHORT),
     target: inputs.target,
-    files: Object.fromEntries(Object.entries(inputs.files).map(([path, d]) => [path, short(d)])),
+    files: compactFiles(Object.fromEntries(Object.entries(inputs.files).map(([path, d]) => [path, short(d)]))),
     args: Object.fromEntries(Object.entries(inputs.args).map(([name, v]) => [name, short(v)])),
     upstream: Object.fromEntries(Object.entries(inputs.upstream).map(([arg, h]) => [arg, h.slice(0, SHORT)])),
   };
@@ -64,6 +64,36 @@ export function diffInputs(before: InputDigests, after: InputDigests): InputChan
     args: changedKeys(before.args, after.args),
     upstream: changedKeys(before.upstream, after.upstream),
   };
+}
+
+/**
+ * Labels travel in the /build query string, which the engine caps (HTTP 431 beyond ~1 MB of headers), and a context
+ * can hold 20k files. Above the budget, files are grouped into one digest per folder (`src/`), folder depth by folder
+ * depth, until the map fits: the plan can then still say which folder changed.
+ */
+export const FILES_LABEL_BUDGET = 16 * 1024;
+
+export function compactFiles(files: Record<string, string>, budget = FILES_LABEL_BUDGET): Record<string, string> {
+  if (JSON.stringify(files).length <= budget) return files;
+  const maxDepth = Math.max(...Object.keys(files).map((p) => p.split('/').length));
+  for (let depth = maxDepth - 2; depth >= 0; depth--) {
+    const grouped = groupByFolder(files, depth);
+    if (JSON.stringify(grouped).length <= budget) return grouped;
+  }
+  return { '*': short(Object.entries(files).map(([p, d]) => `${p}=${d}`).sort().join('\n')) };
+}
+
+/** Paths deeper than `depth` folders are folded into `<first depth+1 components>/`. */
+function groupByFolder(files: Record<string, string>, depth: number): Record<string, string> {
+  const groups = new Map<string, string[]>();
+  for (const [path, digest] of Object.entries(files)) {
+    const parts = path.split('/');
+    const key = parts.length > depth + 1 ? `${parts.slice(0, depth + 1).join('/')}/` : path;
+    const list = groups.get(key) ?? [];
+    list.push(`${path}=${digest}`);
+    groups.set(key, list);
+  }
+  return Object.fromEntries([...groups].map(([key, list]) => [key, list.length === 1 && !key.endsWith('/') ? files[key] : short(list.sort().join('\n'))]));
 }
 
 function short(value: string): string {
