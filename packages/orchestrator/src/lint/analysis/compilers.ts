@@ -38,8 +38,9 @@ const PACKAGES: [RegExp, string[]][] = [
 export function toolsInstalledBy(install: PackageInstall): Map<string, string[]> {
   const tools = new Map<string, string[]>(); // package -> tools
   for (const pkg of install.packages) {
-    if (install.manager === 'pip' && !['cmake', 'ninja', 'meson', 'ziglang'].includes(pkg)) continue;
-    const match = PACKAGES.find(([pattern]) => pattern.test(pkg));
+    const name = pkg.toLowerCase(); // PyPI names are case-insensitive; system packages are lower-case anyway
+    if (install.manager === 'pip' && !['cmake', 'ninja', 'meson', 'ziglang'].includes(name)) continue;
+    const match = PACKAGES.find(([pattern]) => pattern.test(name));
     if (match) tools.set(pkg, match[1]);
   }
   return tools;

@@ -5,7 +5,7 @@ export interface PackageInstall {
   manager: 'apt' | 'dnf' | 'apk' | 'pip' | 'conda';
   /** The package manager's sub-command and options, e.g. ['-y', '--no-install-recommends']. */
   options: string[];
-  /** Package names, lower-case, without versions, architectures or extras; local files and URLs left out. */
+  /** Package names as written, without versions, architectures or extras; local files and URLs left out. */
   packages: string[];
 }
 
@@ -61,7 +61,7 @@ export function packageInstall(command: ShellCommand): PackageInstall | undefine
 /** `gcc=4:13.2` -> gcc, `cmake==3.30` -> cmake, `foo[bar]` -> foo; paths, URLs, wheels and `"$@"` -> undefined. */
 function packageName(manager: PackageInstall['manager'], word: string): string | undefined {
   if (/^[./~$]/.test(word) || word.includes('://') || /\.(whl|deb|rpm|tar\.gz|zip|apk)$/.test(word)) return undefined;
-  if (manager === 'apt') return word.replace(/[=/].*$/, '').replace(/:[a-z0-9]+$/, '').toLowerCase();
-  if (manager === 'pip' || manager === 'conda') return word.replace(/\[.*$/, '').replace(/[<>=!~;@ ].*$/, '').toLowerCase();
-  return word.toLowerCase();
+  if (manager === 'apt') return word.replace(/[=/].*$/, '').replace(/:[a-z0-9]+$/, '');
+  if (manager === 'pip' || manager === 'conda') return word.replace(/\[.*$/, '').replace(/[<>=!~;@ ].*$/, '');
+  return word;
 }

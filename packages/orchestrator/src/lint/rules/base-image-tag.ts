@@ -1,6 +1,8 @@
 import type { Finding } from '../finding';
 import type { LintRule } from '../lint-rule';
-import type { LintContext } from '../lint-context';
+import type { GraphNode } from '../../graph/fragment-graph';
+import type { FragmentLint, LintContext } from '../lint-context';
+import { flagValue } from '../model/dockerfile-model';
 import { globalArgValue, hasVariables, substitute } from '../analysis/arg-values';
 import { unpinnedReason } from '../analysis/image-reference';
 import { earlierStagesNamed } from '../analysis/stages';
@@ -11,8 +13,9 @@ const HINT = 'pin a version tag (e.g. ubuntu:24.04); `fragments pins lock` then 
 export const baseImageTag: LintRule = {
   id: ID,
   description:
-    'Every base image names a version: each FROM with a literal image (stage names and `scratch` aside), each FROM ' +
-    'whose ${ARG} resolves to a literal (an ARG default or an `args:` value), and every reference under `images:` in ' +
+    'Every base image names a version: each FROM, COPY --from and RUN --mount from= with a literal image (stage names ' +
+    'and `scratch` aside), each one whose ${ARG} resolves to a literal (an ARG default, an `args:` or `pins:` value), ' +
+    'and every reference under `images:` in ' +
     'pins.yaml and profiles/*.yaml must have a tag other than `latest` (a digest-only reference is fine). ' +
     'An untagged or `latest` base changes under the build (Dynamo pinned manylinux by nothing, and uv:latest broke caches).',
   check(context) {
@@ -24,37 +27,54 @@ function checkDockerfiles(context: LintContext): Finding[] {
   const findings: Finding[] = [];
   for (const lint of context.fragments) {
     for (const stage of lint.dockerfile.stages) {
-      const expression = stage.from.image;
-      if (expression === '') continue;
-      for (const node of lint.nodes) {
-        if (earlierStagesNamed(context, lint, node, expression, stage.index).length > 0) continue;
-        if (!hasVariables(expression)) {
-          const reason = unpinnedReason(expression);
-          if (reason) findings.push({ rule: ID, file: lint.dockerfile.file, line: stage.from.line, message: `base image "${expression}" ${reason}`, hint: HINT });
-          continue;
+      // FROM, and the images a stage pulls with COPY --from=<image> or RUN --mount=…,from=<image>.
+      const uses = [{ expression: stage.from.image, line: stage.from.line, before: stage.index, what: 'base image' }];
+      for (const instruction of stage.instructions) {
+        const from = flagValue(instruction, 'from');
+        if (from !== undefined && instruction.keyword !== 'RUN') uses.push({ expression: from, line: instruction.line, before: stage.index, what: `image in ${instruction.keyword} --from` });
+        for (const mount of instruction.mounts) {
+          if (mount.from !== undefined) uses.push({ expression: mount.from, line: instruction.line, before: stage.index, what: 'image in RUN --mount from=' });
         }
-        // A FROM ${ARG} bound by uses:/bases: is an upstream node or a pin (checked in pins.yaml); only literals here.
-        const sources: string[] = [];
-        const resolved = substitute(expression, (name) => {
-          const value = globalArgValue(context, lint, node, name);
-          if (value.kind !== 'literal') return undefined;
-          sources.push(value.source);
-          return value.value;
-        });
-        const reason = resolved === undefined ? undefined : unpinnedReason(resolved);
-        if (reason) {
-          findings.push({
-            rule: ID,
-            file: lint.dockerfile.file,
-            line: stage.from.line,
-            message: `base image ${expression} is "${resolved}" (from ${sources.join(', ')}), which ${reason}`,
-            hint: `${HINT}, or bind the ARG under bases: in ${lint.fragment.configFile} to an image pinned in pins.yaml`,
-          });
+      }
+      for (const use of uses) {
+        for (const node of lint.nodes) {
+          const finding = checkExpression(context, lint, node, use);
+          if (finding) findings.push(finding);
         }
       }
     }
   }
   return findings;
+}
+
+/** An image expression: a stage name or `scratch` is fine; a literal or an ARG that resolves to a literal is checked. */
+function checkExpression(
+  context: LintContext,
+  lint: FragmentLint,
+  node: GraphNode,
+  use: { expression: string; line: number; before: number; what: string },
+): Finding | undefined {
+  const { expression } = use;
+  if (expression === '' || earlierStagesNamed(context, lint, node, expression, use.before).length > 0) return undefined;
+  const at = (message: string, hint = HINT): Finding => ({ rule: ID, file: lint.dockerfile.file, line: use.line, message, hint });
+  if (!hasVariables(expression)) {
+    const reason = unpinnedReason(expression);
+    return reason ? at(`${use.what} "${expression}" ${reason}`) : undefined;
+  }
+  // A ${ARG} bound by uses:/bases: is an upstream node or a pin (checked in pins.yaml); only literals are checked here.
+  const sources: string[] = [];
+  const resolved = substitute(expression, (name) => {
+    const value = globalArgValue(context, lint, node, name);
+    if (value.kind !== 'literal') return undefined;
+    sources.push(value.source);
+    return value.value;
+  });
+  const reason = resolved === undefined ? undefined : unpinnedReason(resolved);
+  if (!reason) return undefined;
+  return at(
+    `${use.what} ${expression} is "${resolved}" (from ${sources.join(', ')}), which ${reason}`,
+    `${HINT}, or bind the ARG under bases: in ${lint.fragment.configFile} to an image pinned in pins.yaml`,
+  );
 }
 
 function checkPinFiles(context: LintContext): Finding[] {

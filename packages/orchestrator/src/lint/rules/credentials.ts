@@ -5,8 +5,11 @@ import { allInstructions } from '../model/dockerfile-model';
 const ID = 'credentials';
 const HINT = 'use a BuildKit secret instead: RUN --mount=type=secret,id=<name>,env=<VAR> … (it never reaches a layer or the image config)';
 
-/** Name parts that mean "this holds a secret" (`TOKENIZERS_PARALLELISM` is not a token: whole parts only). */
-const SECRET_NAME = /(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIALS?|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SECRET_?KEY|AUTH_?TOKEN)(_|$)/i;
+/**
+ * Name parts that mean "this holds a secret", matched as whole parts (`TOKENIZERS_PARALLELISM` is not a token). TOKEN
+ * only as the last part: model servers use it for counts (`TOKEN_BUDGET`), while secrets end in it (`HF_TOKEN`).
+ */
+const SECRET_NAME = /(^|_)(PASSWORD|PASSWD|SECRET|CREDENTIALS?|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SECRET_?KEY)(_|$)|(^|_)TOKEN$/i;
 /** Where a secret is, not the secret: the recommended way (e.g. a web-identity token file mounted as a secret). */
 const POINTER_NAME = /_(FILE|PATH|DIR)$/i;
 
@@ -25,7 +28,7 @@ export const credentials: LintRule = {
   id: ID,
   description:
     'No credentials in build args or the environment: no ARG, and no ENV with a value, whose name has a part PASSWORD, ' +
-    'PASSWD, SECRET, TOKEN, CREDENTIAL(S), API_KEY, ACCESS_KEY, PRIVATE_KEY or AUTH_TOKEN (names ending in _FILE, _PATH ' +
+    'PASSWD, SECRET, CREDENTIAL(S), API_KEY, ACCESS_KEY, PRIVATE_KEY or SECRET_KEY, or whose last part is TOKEN (names ending in _FILE, _PATH ' +
     'or _DIR point at a secret and are fine); and no instruction whose text holds something shaped like a key (AWS ' +
     'AKIA…/ASIA…, GitHub ghp_…, Hugging Face hf_…, Slack xox…-, Google AIza…, a PEM private key, a URL with a ' +
     'password). Build args and ENV are kept in the image history and config (Dynamo passed AWS keys as build args ' +

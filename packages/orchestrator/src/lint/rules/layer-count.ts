@@ -1,6 +1,6 @@
 import type { Finding } from '../finding';
 import type { LintRule } from '../lint-rule';
-import { countLayers } from '../analysis/layer-count';
+import { countLayers, type LayerCount } from '../analysis/layer-count';
 import { targetStage } from '../analysis/stages';
 
 const ID = 'layer-count';
@@ -16,7 +16,7 @@ export const layerCount: LintRule = {
     "'max depth exceeded' at ~130 layers, #10879).",
   check(context) {
     const findings: Finding[] = [];
-    const memo = new Map();
+    const memo = new Map<string, LayerCount>(); // shared: a node's upstream chain is counted once
     for (const lint of context.fragments) {
       let worst: { id: string; total: number; parts: string; external: boolean } | undefined;
       for (const node of lint.nodes) {

@@ -11,6 +11,8 @@ const expected: Record<string, string[]> = {
     'fragments/app/Dockerfile:5: base-image-tag', // FROM debian
     'fragments/app/Dockerfile:6: base-image-tag', // FROM ${HELPER_IMAGE}, default "alpine"
     'fragments/app/Dockerfile:7: base-image-tag', // FROM ${TOOLS_IMAGE}, args: busybox:latest
+    'fragments/app/Dockerfile:10: base-image-tag', // COPY --from=ghcr.io/astral-sh/uv:latest
+    'fragments/app/Dockerfile:11: base-image-tag', // RUN --mount=…,from=busybox
     'pins.yaml:4: base-image-tag', // untagged
     'pins.yaml:6: base-image-tag', // per-platform :latest
     'profiles/dev.yaml:2: base-image-tag', // a profile's :latest
@@ -83,6 +85,8 @@ describe('finding messages say what and where', () => {
       'base image "debian" has no tag, so it means "latest" and changes under the build',
       'base image ${HELPER_IMAGE} is "alpine" (from the default of ARG HELPER_IMAGE on line 2), which has no tag, so it means "latest" and changes under the build',
       'base image ${TOOLS_IMAGE} is "docker.io/library/busybox:latest" (from args.TOOLS_IMAGE in fragments/app/fragment.yaml), which uses the "latest" tag, which moves',
+      'image in COPY --from "ghcr.io/astral-sh/uv:latest" uses the "latest" tag, which moves',
+      'image in RUN --mount from= "busybox" has no tag, so it means "latest" and changes under the build',
       'images.untagged "docker.io/library/ubuntu" has no tag, so it means "latest" and changes under the build',
       'images.uv.linux/amd64 "ghcr.io/astral-sh/uv:latest" uses the "latest" tag, which moves',
       'images.base "docker.io/library/ubuntu:latest" uses the "latest" tag, which moves',
