@@ -23,7 +23,7 @@ export interface NodeInputs {
   dockerfile: string;
   /** context path -> `file:<mode>:<sha256>`, `dir:<mode>` or `link:<mode>:<target>`. */
   files: Record<string, string>;
-  /** Resolved build args (upstream refs, base refs, versions, literals). */
+  /** Resolved build args (base refs, versions, download URLs and checksums, literals), without upstream refs. */
   args: Record<string, string>;
   /** ARG -> full hash of the upstream node. */
   upstream: Record<string, string>;
@@ -60,7 +60,9 @@ export async function hashNode(
     target: node.target ?? null,
     dockerfile: sha256(await readFile(node.fragment.dockerfile)),
     files,
-    args: buildArgs,
+    // Upstream references are hashed as the upstream's content hash, not as the reference string: where the image is
+    // fetched from (the local engine, or a registry when pushing) must not change what this node is.
+    args: Object.fromEntries(Object.entries(buildArgs).filter(([arg]) => !(arg in upstreamHashes))),
     upstream: upstreamHashes,
   };
   return { hash: sha256(canonicalJson(inputs)), inputs, entries };
