@@ -11,3 +11,8 @@ export { makePlan, planToJson, type Plan, type PlannedBuild, type PlanJson } fro
 export { selectClosure } from './plan/select-nodes';
 export { hashNode, HASH_FORMAT_VERSION, type NodeHash, type NodeInputs } from './hash/node-hash';
 export { main } from './cli/main';
+export { renderNode, resolveNodeName, type RenderOptions, type RenderResult, type RenderedContext, type ContextMode } from './render/render-node';
+export { writeSingleContext } from './render/single-context';
+export { lockPins, type LockOptions, type LockResult, type LockedEntry } from './pins-lock/lock-pins';
+export { writeLockFile, formatLockFile } from './pins-lock/lock-file';
+export { lintWorkspace } from './lint/lint-workspace';

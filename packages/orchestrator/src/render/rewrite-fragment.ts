@@ -3,7 +3,10 @@ import { AUTOMATIC_PLATFORM_ARGS } from '../dockerfile/dockerfile-facts';
 import { UserError } from '../errors/user-error';
 import type { GraphNode } from '../graph/fragment-graph';
 import { argValueText, renamedArg, STAGE_NAME } from './arg-names';
+import { contextName, contextPrefix, HEREDOC, prefixedSource, REMOTE_SOURCE, sourcesOf } from './context-reads';
 import { applyEdits, OffsetMap, type TextEdit, type TextRange } from './text-edits';
+
+export { contextName, contextPrefix } from './context-reads';
 
 /**
  * How fragments' build contexts reach the one rendered Dockerfile:
@@ -46,11 +49,6 @@ export interface RewrittenFragment {
   warnings: string[];
 }
 
-export const contextName = (nodeId: string) => `ctx-${nodeId}`;
-export const contextPrefix = (nodeId: string) => `.fragments/${nodeId}`;
-
-const HEREDOC = /^<<-?/;
-const REMOTE_SOURCE = /^(https?:\/\/|git@|git:\/\/)/;
 const EXACT_VARIABLE = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/;
 
 /** `${NAME}` or `$NAME` -> NAME; anything else (modifiers, text around it) -> undefined. */
@@ -80,6 +78,8 @@ class FragmentRewriter {
   /** Global ARGs with a default (or a binding): an in-stage `ARG X` without value takes it. */
   private readonly globalDefaults = new Set<string>();
   private readonly platformArgs: string[] = [];
+  /** ARG -> its value at render time, when known as a literal (bindings, literal global defaults). */
+  private readonly resolvedValues = new Map<string, string>();
   /** Lower-cased stage name or index -> new name; only stages already defined (BuildKit resolves backwards only). */
   private readonly stageRefs = new Map<string, string>();
   private readonly externalImages: { image: string; line: number }[] = [];
@@ -165,12 +165,15 @@ class FragmentRewriter {
         const previous = this.hoisted.get(name);
         this.hoisted.set(name, { name: renamedArg(this.node.id, name), original: name, valueText: valueText ?? previous?.valueText });
         if (valueText !== undefined) this.globalDefaults.add(name);
+        const literal = Object.prototype.hasOwnProperty.call(buildArgs, name) ? buildArgs[name] : property.getValue();
+        if (literal !== null && !literal.includes('$')) this.resolvedValues.set(name, literal);
       }
     }
     for (const [name, value] of Object.entries(buildArgs)) {
       if (this.hoisted.has(name)) continue; // declared globally: done above
       this.hoisted.set(name, { name: renamedArg(this.node.id, name), original: name, valueText: argValueText(value, `ARG ${name} of ${this.node.id}`) });
       this.globalDefaults.add(name);
+      this.resolvedValues.set(name, value);
     }
   }
 
@@ -236,6 +239,9 @@ class FragmentRewriter {
       const own = this.stageRefs.get(image.toLowerCase());
       if (own) this.edits.push(this.offsets.replace(imageRange, own));
       else this.externalImages.push({ image, line });
+    } else if (this.namesOwnStage(from, imageRange)) {
+      // `FROM layout-${LAYOUT}`: every earlier stage is `<node>--<name>`, so the prefix keeps the choice an ARG.
+      this.edits.push(this.offsets.insert(imageRange.start, `${this.node.id}--`));
     } else {
       // A pinned base (`FROM ${BASE_IMAGE}`) is an image too, once resolved.
       const name = exactVariable(image);
@@ -273,7 +279,8 @@ class FragmentRewriter {
   }
 
   private rewriteCopy(copy: Copy) {
-    const from = copy.getFromFlag();
+    // Not Copy.getFromFlag(): dockerfile-ast 0.7 returns it only when --from is the sole flag.
+    const from = copy.getFlags().find((f) => f.getName().toLowerCase() === 'from');
     if (from) {
       const range = from.getValueRange();
       if (range && from.getValue()) this.rewriteStageReference(from.getValue()!, range, copy);
@@ -296,6 +303,32 @@ class FragmentRewriter {
     const own = this.stageRefs.get(value.toLowerCase());
     if (own) this.edits.push(this.offsets.replace(range, own));
     else if (!value.includes('$')) this.externalImages.push({ image: value, line: instruction.getRange().start.line + 1 });
+    else if (this.namesOwnStage(instruction, range)) this.edits.push(this.offsets.insert(range.start, `${this.node.id}--`));
+  }
+
+  /**
+   * Whether an expression with variables (`layout-${LAYOUT}`) names a stage of this file once its variables take
+   * their resolved values. Only plain `${X}`/`$X` references are evaluated; anything else is taken as an image.
+   */
+  private namesOwnStage(instruction: Instruction, range: TextRange): boolean {
+    const start = this.offsets.offset(range.start);
+    const end = this.offsets.offset(range.end);
+    let value = '';
+    let cursor = start;
+    for (const variable of instruction.getVariables()) {
+      const whole = variable.getRange();
+      const from = this.offsets.offset(whole.start);
+      const to = this.offsets.offset(whole.end);
+      if (from < start || to > end) continue;
+      const text = this.text.slice(from, to);
+      const known = this.resolvedValues.get(variable.getName());
+      if (exactVariable(text) !== variable.getName() || known === undefined) return false;
+      value += this.text.slice(cursor, from) + known;
+      cursor = to;
+    }
+    value += this.text.slice(cursor, end);
+    const name = value.toLowerCase();
+    return this.stageRefs.has(name) && !/^\d+$/.test(name);
   }
 
   /** `${USES_ARG}` / `$USES_ARG` -> the upstream node id (its stage name). */
@@ -348,31 +381,4 @@ class FragmentRewriter {
       else this.edits.push(this.offsets.insert(valueRange.end, `,source=${contextPrefix(this.node.id)}`));
     }
   }
-}
-
-/**
- * The sources of a COPY/ADD (every argument but the destination), with their ranges. In JSON form the range is
- * inside the quotes. Heredoc bodies follow the instruction line and are not arguments of it.
- */
-function sourcesOf(instruction: JSONInstruction, offsets: OffsetMap): { value: string; range: TextRange }[] {
-  const json = instruction.getJSONStrings();
-  if (json.length > 0) return json.slice(0, -1).map((j) => ({ value: offsets.slice(j.getJSONRange()), range: j.getJSONRange() }));
-  let args = instruction.getArguments();
-  const heredocs = args.filter((a) => HEREDOC.test(a.getValue()));
-  if (heredocs.length > 0) {
-    const lastLine = heredocs[heredocs.length - 1].getRange().start.line;
-    args = args.filter((a) => a.getRange().start.line <= lastLine);
-  }
-  return args.slice(0, -1).map((a) => ({ value: a.getValue(), range: a.getRange() }));
-}
-
-/** `src/` -> `.fragments/<node>/src/`; `.`, `./` and `/` -> `.fragments/<node>` (paths are context-relative). */
-export function prefixedSource(nodeId: string, source: string): string {
-  let rel = source;
-  for (;;) {
-    const next = rel.replace(/^\/+/, '').replace(/^\.\/+/, '');
-    if (next === rel) break;
-    rel = next;
-  }
-  return rel === '' || rel === '.' ? contextPrefix(nodeId) : `${contextPrefix(nodeId)}/${rel}`;
 }

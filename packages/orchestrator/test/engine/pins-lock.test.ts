@@ -101,7 +101,7 @@ describe('fragments pins lock against a real registry and a loopback file server
         `  tool: { url: ${files.url}/files/tool.tgz }`,
         '',
       ].join('\n'),
-      'fragments/app/fragment.yaml': 'image: ft/lock-app\nbases: { BASE: bb }\ndownloads: { TOOL: tool }\n',
+      'fragments/app/fragment.yaml': `image: ${fx.prefix}lock-app\nbases: { BASE: bb }\ndownloads: { TOOL: tool }\n`,
       'fragments/app/Dockerfile': 'ARG BASE\nFROM ${BASE}\nARG TOOL_URL\nARG TOOL_SHA256\nRUN echo "$TOOL_SHA256" > /tool.sha256\n',
     });
   });

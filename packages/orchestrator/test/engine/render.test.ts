@@ -25,12 +25,18 @@ function stack(): TempWorkspace {
     'fragments/lib/fragment.yaml': 'image: rt/lib\nbases: { BASE: busybox }\npins: { GREETING: greeting }\n',
     'fragments/lib/Dockerfile': [
       'ARG BASE',
+      'ARG VARIANT=one',
       'FROM ${BASE} AS build',
       'ARG GREETING',
       'COPY lib.txt /src/lib.txt',
       'RUN echo "$GREETING" > /src/greeting',
-      'FROM ${BASE} AS lib',
-      'COPY --from=build /src /opt/lib',
+      'FROM ${BASE} AS variant-one',
+      'RUN echo one > /variant',
+      'FROM ${BASE} AS variant-two',
+      'RUN echo two > /variant',
+      // A stage chosen by an ARG, and --from among other flags.
+      'FROM variant-${VARIANT} AS lib',
+      'COPY --chown=7:7 --from=build /src /opt/lib',
       '',
     ].join('\n'),
     'fragments/lib/lib.txt': 'lib file\n',
@@ -111,7 +117,7 @@ describe('a rendered Dockerfile builds through the real engine in one solve', ()
 
   it('--single-context: one combined context, sources under .fragments/<node>/', async () => {
     const result = renderNode(loadGraph({ root: ws.root }), 'app', 'linux/amd64', { mode: 'single-context', contextPath: 'out' });
-    expect(result.stages).toEqual(['lib--build', 'lib', 'tool', 'app--lib', 'app--tool', 'app']);
+    expect(result.stages).toEqual(['lib--build', 'lib--variant-one', 'lib--variant-two', 'lib', 'tool', 'app--lib', 'app--tool', 'app']);
     const dir = join(ws.root, 'out');
     await writeSingleContext(result, dir);
     const tag = `${fx.prefix}rendered-app:single`;
@@ -128,6 +134,10 @@ describe('a rendered Dockerfile builds through the real engine in one solve', ()
     const tag = `${fx.prefix}rendered-app:override`;
     await buildDir(fx.engine, dir, { t: [tag], target: 'app', labels: JSON.stringify(fx.labels), buildargs: JSON.stringify({ tool__GREETING: 'overridden', app__FLAVOR: 'spicy' }) });
     expect(runIn(tag, 'cat /opt/lib/greeting /opt/tool/greeting /opt/app/args')).toBe('hello from lib\noverridden\nspicy app\n');
+    // FROM variant-${VARIANT}: the stage is still chosen by the ARG, now lib__VARIANT.
+    const other = `${fx.prefix}rendered-lib:variant-two`;
+    await buildDir(fx.engine, dir, { t: [other], target: 'lib', labels: JSON.stringify(fx.labels), buildargs: JSON.stringify({ lib__VARIANT: 'two' }) });
+    expect(runIn(other, 'cat /variant')).toBe('two\n');
   });
 
   it('named contexts: the same file with each ctx-<node> given as a stage builds the same image', async () => {
@@ -155,6 +165,6 @@ describe('a rendered Dockerfile builds through the real engine in one solve', ()
     await writeSingleContext(result, dir);
     const tag = `${fx.prefix}rendered-lib:target`;
     await buildDir(fx.engine, dir, { t: [tag], target: 'lib', labels: JSON.stringify(fx.labels) });
-    expect(runIn(tag, 'cat /opt/lib/greeting; test ! -e /opt/app && echo no-app')).toBe('hello from lib\nno-app\n');
+    expect(runIn(tag, 'cat /opt/lib/greeting /variant; stat -c %u /opt/lib/lib.txt; test ! -e /opt/app && echo no-app')).toBe('hello from lib\none\n7\nno-app\n');
   });
 });

@@ -133,6 +133,8 @@ describe('render: one multi-stage Dockerfile for a node', () => {
   });
 });
 
+const APP_NO_TARGET = 'image: test/app\nuses: { LIB: lib }\nbases: { BASE: other }\nargs: { GREETING: app }\n';
+
 /** A fragment with several stages, every kind of stage reference and context read. */
 function multiStageFiles(extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -196,8 +198,8 @@ describe('render: stage references, ARG scoping and contexts', () => {
     expect(parsed.images).toEqual(['${lib__BASE}', 'lib', '${app__BASE}', '${app__BASE}', 'app--builder']);
     const copiesFrom = parsed.df
       .getCOPYs()
-      .map((c) => (c as Copy).getFromFlag()?.getValue())
-      .filter((v): v is string => v !== undefined && !v.startsWith('ctx-'));
+      .map((c) => (c as Copy).getFlags().find((f) => f.getName() === 'from')?.getValue())
+      .filter((v): v is string => typeof v === 'string' && !v.startsWith('ctx-'));
     expect(copiesFrom).toEqual(['app--lib', 'app--lib', 'app--builder', 'app--builder', 'lib', 'app--builder']);
     expect(parsed.stage('app--builder').join('\n')).toContain('RUN --mount=type=bind,from=app--lib,source=/opt/lib,target=/l');
     // The platform flag keeps BuildKit's automatic ARG.
@@ -253,6 +255,41 @@ describe('render: stage references, ARG scoping and contexts', () => {
     expect(result.buildCommand).toBe('DOCKER_BUILDKIT=1 docker build --platform linux/amd64 --target app -f out/Dockerfile out');
   });
 
+  it('finds --from among other flags, and renames a stage chosen by an ARG (FROM layout-${LAYOUT}) keeping the choice an ARG', () => {
+    const files = multiStageFiles({
+      'fragments/app/fragment.yaml': APP_NO_TARGET,
+      'fragments/app/Dockerfile': [
+        'ARG LIB',
+        'ARG BASE',
+        'ARG LAYOUT=cuda',
+        'FROM ${BASE} AS layout-cuda',
+        'FROM ${BASE} AS layout-upstream',
+        'FROM layout-${LAYOUT} AS final',
+        'ARG LAYOUT',
+        'ARG GREETING',
+        'COPY --chown=1:1 --from=${LIB} /opt/lib /opt/lib',
+        'COPY --from=layout-cuda --chmod=644 /a /b',
+        'COPY --link --from=layout-$LAYOUT /a /c',
+        'FROM ${BASE}',
+        'COPY --from=lib-${LAYOUT} /a /b',
+        '',
+      ].join('\n'),
+    });
+    const w = tempWorkspace(files);
+    try {
+      const parsed = parse(render(w, 'app').dockerfile);
+      expect(parsed.stages).toEqual(['lib', 'app--layout-cuda', 'app--layout-upstream', 'app--final', 'app']);
+      expect(parsed.images[3]).toBe('app--layout-${app__LAYOUT}');
+      expect(parsed.stage('app--final')).toEqual(
+        expect.arrayContaining(['COPY --chown=1:1 --from=lib /opt/lib /opt/lib', 'COPY --from=app--layout-cuda --chmod=644 /a /b', 'COPY --link --from=app--layout-$LAYOUT /a /c']),
+      );
+      // Not a stage of this file once resolved (lib-cuda): left as an image reference.
+      expect(parsed.stage('app')).toContain('COPY --from=lib-${LAYOUT} /a /b');
+    } finally {
+      w.remove();
+    }
+  });
+
   it('single context: a bind mount of the whole context gets source=.fragments/<node>', () => {
     const files = multiStageFiles({ 'fragments/lib/Dockerfile': 'ARG BASE\nFROM ${BASE}\nARG GREETING\nRUN --mount=target=/ctx ls /ctx\n' });
     const w = tempWorkspace(files);
@@ -298,8 +335,6 @@ describe('render: stage references, ARG scoping and contexts', () => {
     }
   });
 });
-
-const APP_NO_TARGET = 'image: test/app\nuses: { LIB: lib }\nbases: { BASE: other }\nargs: { GREETING: app }\n';
 
 describe('render: what it refuses, with where and what to do', () => {
   it('an upstream ARG inside a longer FROM expression', () => {
@@ -384,5 +419,33 @@ describe('fragments render (CLI)', () => {
     const { code, stderr } = await run(['render', 'nope', '--platform', AMD64]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/error: no fragment or node named "nope"/);
+  });
+});
+
+describe('render: the offline example stack (every node, both modes)', () => {
+  const root = join(__dirname, '../../../../../examples/offline-stack');
+  const graph = loadGraph({ root, profile: 'local' });
+
+  it.each([...graph.nodes.keys()].flatMap((id) => [[id, 'named-contexts'] as const, [id, 'single-context'] as const]))('%s (%s)', (id, mode) => {
+    const result = renderNode(graph, id, AMD64, { mode });
+    const { df, stages } = parse(result.dockerfile);
+    expect(stages[stages.length - 1]).toBe(id);
+    expect(new Set(stages).size).toBe(stages.length);
+    expect(result.dockerfile.match(/^# === BEGIN fragment /gm)).toHaveLength(result.nodes.length);
+    // Every FROM is an earlier stage, or a renamed global ARG (never an upstream ARG left unresolved).
+    const globals = new Set(df.getInitialARGs().flatMap((a) => a.getProperties().map((p) => p.getName())));
+    df.getFROMs().forEach((from, i) => {
+      const image = from.getImage()!;
+      const variable = /^\$\{(\w+)\}$/.exec(image)?.[1];
+      if (variable) expect(globals.has(variable) && variable.includes('__')).toBe(true);
+      else expect(stages.slice(0, i)).toContain(image);
+    });
+    // Every stage reference of COPY --from / RUN --mount from= names an earlier stage or a context.
+    const referenced = df.getInstructions().flatMap((x) => {
+      const flags = 'getFlags' in x ? (x as Copy).getFlags() : [];
+      return flags.flatMap((f) => (f.getName() === 'from' ? [f.getValue()] : f.getName() === 'mount' ? f.getOptions().filter((o) => o.getName() === 'from').map((o) => o.getValue()) : []));
+    });
+    for (const ref of referenced) expect(stages.includes(ref!) || ref!.startsWith('ctx-')).toBe(true);
+    if (mode === 'single-context') expect(referenced.filter((r) => r!.startsWith('ctx-'))).toEqual([]);
   });
 });
