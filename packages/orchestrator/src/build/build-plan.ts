@@ -3,7 +3,9 @@ import { EngineBuilder, imageExists } from '../engine/engine-builder';
 import { BuildFailure } from '../engine/build-failure';
 import type { Plan, PlannedBuild } from '../plan/make-plan';
 import type { ProgressSink } from '../progress/progress-sink';
-import { runGraph, type NodeResult } from './run-graph';
+import { hashTag, registryName, registryRepository, type RegistryTarget } from '../registry/registry-target';
+import { RegistryBuilder } from './registry-builder';
+import { runGraph, SUCCEEDED, type NodeResult } from './run-graph';
 
 export interface BuildPlanOptions {
   parallel: number;
@@ -14,6 +16,10 @@ export interface BuildPlanOptions {
   signal?: AbortSignal;
   progress: ProgressSink;
   log?: (line: string) => void;
+  /** `--push`: build into this registry, skipping what it holds; human tags then move in the registry. */
+  registry?: RegistryTarget;
+  /** Registry tags whose images seed BuildKit's cache (default: the human tags). */
+  cacheTags?: string[];
 }
 
 export interface BuildPlanResult {
@@ -28,7 +34,10 @@ export interface BuildPlanResult {
  * every node succeeded, so a failed graph never leaves a release tag pointing at a half-updated set of images.
  */
 export async function buildPlan(engine: EngineConnection, plan: Plan, options: BuildPlanOptions): Promise<BuildPlanResult> {
-  const builder = new EngineBuilder(engine, { networkMode: options.networkMode, extraLabels: options.extraLabels, progress: options.progress });
+  const engineOptions = { networkMode: options.networkMode, extraLabels: options.extraLabels, progress: options.progress };
+  const builder = options.registry
+    ? new RegistryBuilder(engine, options.registry, plan, { ...engineOptions, cacheTags: options.cacheTags ?? options.tags ?? [] })
+    : new EngineBuilder(engine, engineOptions);
   const results = await runGraph(plan.builds, builder, {
     parallel: options.parallel,
     signal: options.signal,
@@ -38,18 +47,32 @@ export async function buildPlan(engine: EngineConnection, plan: Plan, options: B
   for (const r of results) {
     if (r.outcome === 'failed' && r.error instanceof BuildFailure) await explainMissingBase(engine, plan, r.build, r.error);
   }
-  const ok = results.every((r) => r.outcome === 'built' || r.outcome === 'up to date');
-  const tagged: string[] = [];
-  if (ok) {
-    for (const build of plan.builds) {
-      for (const tag of options.tags ?? []) {
-        const suffix = plan.platforms.length > 1 ? `-${build.platform.slice('linux/'.length).replace('/', '')}` : '';
+  const ok = results.every((r) => SUCCEEDED.includes(r.outcome));
+  const tagged = ok ? await promote(engine, plan, options.tags ?? [], options.registry) : [];
+  return { results, ok, tagged };
+}
+
+/**
+ * Moves the human tags onto every node's image, only after the whole graph succeeded. In the registry a tag is moved
+ * by copying the hash tag's manifest (no layers move, the engine is not involved); locally with an engine tag.
+ */
+async function promote(engine: EngineConnection, plan: Plan, tags: string[], registry?: RegistryTarget): Promise<string[]> {
+  const moved: string[] = [];
+  for (const build of plan.builds) {
+    for (const tag of tags) {
+      const suffix = plan.platforms.length > 1 ? `-${build.platform.slice('linux/'.length).replace('/', '')}` : '';
+      if (registry) {
+        const repository = registryRepository(registry, build);
+        const manifest = await registry.client.manifestBytes(repository, hashTag(build));
+        await registry.client.putManifest(repository, `${tag}${suffix}`, manifest.bytes, manifest.mediaType);
+        moved.push(`${registryName(registry, build)}:${tag}${suffix}`);
+      } else {
         await engine.docker.getImage(build.tag).tag({ repo: build.node.image, tag: `${tag}${suffix}` });
-        tagged.push(`${build.node.image}:${tag}${suffix}`);
+        moved.push(`${build.node.image}:${tag}${suffix}`);
       }
     }
   }
-  return { results, ok, tagged };
+  return moved;
 }
 
 /**

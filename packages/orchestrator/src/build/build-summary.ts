@@ -7,11 +7,13 @@ export function formatSummary(results: readonly NodeResult[]): string {
     r.build.key,
     r.build.platform,
     r.outcome,
-    r.outcome === 'built' || r.outcome === 'failed' ? formatDuration(r.durationMs) : '-',
+    r.outcome === 'built' || r.outcome === 'pushed' || r.outcome === 'failed' ? formatDuration(r.durationMs) : '-',
     r.outcome === 'skipped' ? `because ${r.because} failed` : r.build.tag,
   ]);
   const count = (o: NodeResult['outcome']) => results.filter((r) => r.outcome === o).length;
-  const totals = `${count('built')} built, ${count('up to date')} up to date, ${count('skipped')} skipped, ${count('failed')} failed` +
+  const totals = `${count('built')} built, ${count('up to date')} up to date, ` +
+    (count('in registry') + count('pushed') > 0 ? `${count('in registry')} in registry, ${count('pushed')} pushed, ` : '') +
+    `${count('skipped')} skipped, ${count('failed')} failed` +
     (count('canceled') > 0 ? `, ${count('canceled')} canceled` : '');
   return formatTable(['NODE', 'PLATFORM', 'RESULT', 'TIME', 'IMAGE'], rows) + totals + '\n';
 }

@@ -2,13 +2,19 @@ import type { PlannedBuild } from '../plan/make-plan';
 
 /** What the scheduler needs from an engine: the only seam between orchestration and Docker. */
 export interface NodeBuilder {
-  /** True when the image for `build` already exists, so there is nothing to do. */
-  isUpToDate(build: PlannedBuild): Promise<boolean>;
-  /** Builds the image; rejects on failure. Must stop promptly (and reject) when `signal` aborts. */
-  build(build: PlannedBuild, signal: AbortSignal): Promise<void>;
+  /** Whether the image already exists where it is wanted (nothing to do), or undefined when it must be built. */
+  check(build: PlannedBuild): Promise<'up to date' | 'in registry' | undefined>;
+  /**
+   * Builds the image (or only pushes one the engine already has: 'pushed'); rejects on failure. Must stop promptly
+   * (and reject) when `signal` aborts.
+   */
+  build(build: PlannedBuild, signal: AbortSignal): Promise<void | 'pushed'>;
 }
 
-export type Outcome = 'built' | 'up to date' | 'skipped' | 'failed' | 'canceled';
+export type Outcome = 'built' | 'pushed' | 'up to date' | 'in registry' | 'skipped' | 'failed' | 'canceled';
+
+/** Outcomes after which dependents may build. */
+export const SUCCEEDED: readonly Outcome[] = ['built', 'pushed', 'up to date', 'in registry'];
 
 export interface NodeResult {
   build: PlannedBuild;
@@ -51,7 +57,7 @@ export async function runGraph(builds: readonly PlannedBuild[], builder: NodeBui
       if (!waiting.has(build.key)) continue;
       const failedUp = build.upstream.find((up) => {
         const r = results.get(up);
-        return r && r.outcome !== 'built' && r.outcome !== 'up to date';
+        return r && !SUCCEEDED.includes(r.outcome);
       });
       if (failedUp) {
         waiting.delete(build.key);
@@ -75,12 +81,13 @@ export async function runGraph(builds: readonly PlannedBuild[], builder: NodeBui
   const runOne = async (build: PlannedBuild) => {
     const started = Date.now();
     try {
-      if (await builder.isUpToDate(build)) {
-        finish({ build, outcome: 'up to date', durationMs: Date.now() - started });
+      const existing = await builder.check(build);
+      if (existing) {
+        finish({ build, outcome: existing, durationMs: Date.now() - started });
       } else {
         options.onStart?.(build);
-        await builder.build(build, inFlight.signal);
-        finish({ build, outcome: 'built', durationMs: Date.now() - started });
+        const done = await builder.build(build, inFlight.signal);
+        finish({ build, outcome: done ?? 'built', durationMs: Date.now() - started });
       }
     } catch (error) {
       finish({ build, outcome: inFlight.signal.aborted ? 'canceled' : 'failed', durationMs: Date.now() - started, error });

@@ -18,6 +18,17 @@ export interface EngineBuilderOptions {
   /** Labels added to every image (e.g. a test run id). */
   extraLabels?: Record<string, string>;
   progress: ProgressSink;
+  /** Per-build changes for registry mode: upstream references, extra tags, cache sources, extra args. */
+  customize?(build: PlannedBuild): BuildCustomization;
+}
+
+export interface BuildCustomization {
+  /** Replaces the planned build args (e.g. upstream references qualified with the registry). */
+  buildArgs?: Record<string, string>;
+  /** Tags besides the local hash tag. */
+  extraTags?: string[];
+  /** Image references BuildKit may import cache from (`cachefrom`, plain references only). */
+  cacheFrom?: string[];
 }
 
 /** Builds planned nodes through `POST /build?version=2` (BuildKit) with a streamed, deterministic tar context. */
@@ -27,8 +38,8 @@ export class EngineBuilder implements NodeBuilder {
     private readonly options: EngineBuilderOptions,
   ) {}
 
-  async isUpToDate(build: PlannedBuild): Promise<boolean> {
-    return imageExists(this.engine, build.tag);
+  async check(build: PlannedBuild): Promise<'up to date' | undefined> {
+    return (await imageExists(this.engine, build.tag)) ? 'up to date' : undefined;
   }
 
   async build(build: PlannedBuild, signal: AbortSignal): Promise<void> {
@@ -37,6 +48,7 @@ export class EngineBuilder implements NodeBuilder {
     const onAbort = () => void cancelOnEngine(this.engine, buildId);
     signal.addEventListener('abort', onAbort, { once: true });
     const { node } = build;
+    const custom = this.options.customize?.(build) ?? {};
     const dockerfileRel = relative(node.contextDir, node.fragment.dockerfile);
     const outside = dockerfileRel.startsWith('..');
     const tar = packContext({
@@ -49,9 +61,10 @@ export class EngineBuilder implements NodeBuilder {
     tar.on('error', (e) => (packError = e));
     try {
       const response = await dial(this.engine, {
-        t: [build.tag],
+        t: [build.tag, ...(custom.extraTags ?? [])],
         dockerfile: outside ? OUTSIDE_DOCKERFILE_NAME : dockerfileRel.split('\\').join('/'),
-        buildargs: build.buildArgs,
+        buildargs: custom.buildArgs ?? build.buildArgs,
+        ...(custom.cacheFrom && custom.cacheFrom.length > 0 ? { cachefrom: JSON.stringify(custom.cacheFrom) } /* a JSON array: docker-modem would repeat a JS array */ : {}),
         labels: imageLabels(build, this.options.extraLabels),
         networkmode: this.options.networkMode ?? 'default',
         platform: build.platform,

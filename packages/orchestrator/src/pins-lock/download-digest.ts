@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { networkReason } from './registry-client';
+import { networkReason } from '../registry/registry-client';
 
 export class DownloadError extends Error {
   constructor(message: string) {

@@ -2,10 +2,10 @@ import { UserError, UserErrors } from '../errors/user-error';
 import { mapLimited } from '../hash/file-digest';
 import type { PinsLock } from '../schema/pins-schema';
 import type { EffectivePins } from '../workspace/load-pins';
-import { loadDockerCredentials, type CredentialStore } from './docker-credentials';
+import { loadDockerCredentials, type CredentialStore } from '../registry/docker-credentials';
 import { DownloadError, sha256OfUrl } from './download-digest';
-import { parseImageReference } from './image-reference';
-import { RegistryClient, RegistryError } from './registry-client';
+import { parseImageReference } from '../registry/image-reference';
+import { RegistryClient, RegistryError } from '../registry/registry-client';
 import { resolvePlatformDigest } from './resolve-image';
 
 export type LockSection = 'images' | 'downloads';

@@ -1,5 +1,5 @@
-import type { ImageReference } from './image-reference';
-import { RegistryError, type ManifestDescriptor, type PlatformDescriptor, type RegistryClient } from './registry-client';
+import type { ImageReference } from '../registry/image-reference';
+import { RegistryError, type ManifestDescriptor, type PlatformDescriptor, type RegistryClient } from '../registry/registry-client';
 
 /**
  * The digest a build on `platform` should pull for `ref`.

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isUserError } from '../../src/errors/user-error';
-import type { CredentialStore } from '../../src/pins-lock/docker-credentials';
+import type { CredentialStore } from '../../src/registry/docker-credentials';
 import { lockPins } from '../../src/pins-lock/lock-pins';
 import { loadPins } from '../../src/workspace/load-pins';
 import { tempWorkspace, type TempWorkspace } from '../support/temp-workspace';

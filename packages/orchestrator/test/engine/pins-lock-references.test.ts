@@ -2,9 +2,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadDockerCredentials, normalizeDomain } from '../../src/pins-lock/docker-credentials';
-import { parseImageReference, registryApiHost, registryScheme } from '../../src/pins-lock/image-reference';
-import { parseChallenge } from '../../src/pins-lock/registry-client';
+import { loadDockerCredentials, normalizeDomain } from '../../src/registry/docker-credentials';
+import { parseImageReference, registryApiHost, registryScheme } from '../../src/registry/image-reference';
+import { parseChallenge } from '../../src/registry/registry-client';
 
 describe('image references, as Docker normalizes them', () => {
   it.each([

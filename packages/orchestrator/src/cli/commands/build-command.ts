@@ -5,6 +5,8 @@ import { BuildFailure } from '../../engine/build-failure';
 import { connectEngine } from '../../engine/connect-engine';
 import { makePlan } from '../../plan/make-plan';
 import { createProgressSink } from '../../progress/create-sink';
+import { UserError } from '../../errors/user-error';
+import { registryTarget } from '../../registry/registry-target';
 import { collectList, graphFromOptions } from '../global-options';
 
 interface BuildOptions {
@@ -14,6 +16,9 @@ interface BuildOptions {
   tag?: string[];
   label?: string[];
   progress: 'auto' | 'plain' | 'tty';
+  push?: boolean;
+  registry?: string;
+  cacheFrom?: string[];
 }
 
 export function registerBuildCommand(program: Command) {
@@ -27,9 +32,16 @@ export function registerBuildCommand(program: Command) {
     .option('--tag <name>', 'human tag moved onto every built image after the whole graph succeeded (repeatable)', collectList)
     .option('--label <key=value>', 'extra image label (repeatable)', collectList)
     .option('--progress <mode>', 'auto (live view on a terminal), plain or tty', 'auto')
+    .option('--push', 'push every node by hash tag to --registry; nodes the registry holds are not built (nor pulled)')
+    .option('--registry <host[:port][/prefix]>', 'registry for --push and its cache (env FRAGMENTS_REGISTRY)', process.env.FRAGMENTS_REGISTRY)
+    .option('--cache-from <tag>', 'registry tags of earlier images used as build cache (repeatable; default: the --tag values)', collectList)
     .action(async (targets: string[], opts: BuildOptions, command: Command) => {
       const graph = graphFromOptions(command);
       const plan = await makePlan(graph, { targets, platforms: opts.platform });
+      if (opts.push && !opts.registry) {
+        throw new UserError('--push needs a registry', { field: '--registry' }, 'pass --registry HOST[:PORT][/prefix] or set FRAGMENTS_REGISTRY');
+      }
+      const registry = opts.push ? registryTarget(opts.registry!) : undefined;
       const engine = await connectEngine();
       const controller = new AbortController();
       const cancel = (signal: string) => {
@@ -45,6 +57,8 @@ export function registerBuildCommand(program: Command) {
           networkMode: opts.network,
           extraLabels: Object.fromEntries((opts.label ?? []).map((kv) => [kv.split('=')[0], kv.split('=').slice(1).join('=')])),
           tags: opts.tag,
+          registry,
+          cacheTags: opts.cacheFrom,
           signal: controller.signal,
           progress,
         });

@@ -9,8 +9,8 @@ class FakeBuilder implements NodeBuilder {
   private active = 0;
   constructor(private readonly opts: { upToDate?: string[]; fail?: string[]; hang?: string[] } = {}) {}
 
-  async isUpToDate(b: PlannedBuild) {
-    return (this.opts.upToDate ?? []).includes(b.key);
+  async check(b: PlannedBuild) {
+    return (this.opts.upToDate ?? []).includes(b.key) ? ('up to date' as const) : undefined;
   }
 
   async build(b: PlannedBuild, signal: AbortSignal) {

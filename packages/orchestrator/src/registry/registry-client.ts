@@ -50,7 +50,7 @@ export interface Manifest {
 type Fetch = typeof fetch;
 
 /**
- * The read side of the registry HTTP API v2, for one registry host: manifests and blobs, with Bearer token auth
+ * The registry HTTP API v2 for one registry host: manifests (read, HEAD, PUT) and blobs, with Bearer token auth
  * (`WWW-Authenticate: Bearer realm=…` -> token from the realm, Basic credentials when configured) and plain Basic auth.
  */
 export class RegistryClient {
@@ -79,13 +79,13 @@ export class RegistryClient {
   }
 
   async blobJson(repository: string, digest: string): Promise<unknown> {
-    const res = await this.get(repository, `blobs/${digest}`, {});
+    const res = await this.request(repository, `blobs/${digest}`);
     if (!res.ok) throw await httpError(res, `blob ${digest}`, this.describe(repository));
     return JSON.parse(Buffer.from(await res.arrayBuffer()).toString('utf8'));
   }
 
   private async fetchManifest(repository: string, reference: string): Promise<Manifest> {
-    const res = await this.get(repository, `manifests/${reference}`, { Accept: MANIFEST_MEDIA_TYPES.join(', ') });
+    const res = await this.request(repository, `manifests/${reference}`, { headers: { Accept: MANIFEST_MEDIA_TYPES.join(', ') } });
     if (!res.ok) throw await httpError(res, `tag "${reference}"`, this.describe(repository));
     const body = Buffer.from(await res.arrayBuffer());
     const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
@@ -109,17 +109,53 @@ export class RegistryClient {
     return `${this.domain}/${repository}`;
   }
 
-  /** A GET with the auth dance: try with what we have; on 401 follow the challenge once. */
-  private async get(repository: string, path: string, headers: Record<string, string>): Promise<Response> {
+  /** HEAD of a manifest: its digest, or undefined when the tag does not exist (any other failure throws). */
+  async manifestDigest(repository: string, reference: string): Promise<string | undefined> {
+    const res = await this.request(repository, `manifests/${reference}`, { method: 'HEAD', headers: { Accept: MANIFEST_MEDIA_TYPES.join(', ') } });
+    if (res.status === 404) return undefined;
+    if (!res.ok) throw await httpError(res, `tag "${reference}"`, this.describe(repository));
+    const digest = res.headers.get('docker-content-digest');
+    if (digest) return digest;
+    // A registry may omit the header on HEAD: fall back to hashing the body.
+    return (await this.manifestBytes(repository, reference)).digest;
+  }
+
+  /** The exact manifest bytes and media type (to copy a manifest to another tag unchanged). */
+  async manifestBytes(repository: string, reference: string): Promise<{ bytes: Buffer; mediaType: string; digest: string }> {
+    const res = await this.request(repository, `manifests/${reference}`, { headers: { Accept: MANIFEST_MEDIA_TYPES.join(', ') } });
+    if (!res.ok) throw await httpError(res, `tag "${reference}"`, this.describe(repository));
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const mediaType = (res.headers.get('content-type') ?? '').split(';')[0].trim() || (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType || '';
+    return { bytes, mediaType, digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}` };
+  }
+
+  /** PUT a manifest (or index) under a tag; Content-Type must equal its mediaType. Returns the stored digest. */
+  async putManifest(repository: string, reference: string, bytes: Buffer, mediaType: string): Promise<string> {
+    const res = await this.request(repository, `manifests/${reference}`, { method: 'PUT', headers: { 'Content-Type': mediaType }, body: bytes, push: true });
+    if (res.status !== 201 && !res.ok) throw await httpError(res, `tag "${reference}"`, this.describe(repository));
+    await res.body?.cancel();
+    const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    const stored = res.headers.get('docker-content-digest');
+    if (stored && stored !== digest) throw new RegistryError(`${this.describe(repository)}:${reference} was stored as ${stored}, not ${digest}`, 'protocol');
+    return digest;
+  }
+
+  /** A request with the auth dance: try with what we have; on 401 follow the challenge once. */
+  private async request(
+    repository: string,
+    path: string,
+    options: { method?: string; headers?: Record<string, string>; body?: Buffer; push?: boolean } = {},
+  ): Promise<Response> {
     const url = `${this.base}/v2/${repository}/${path}`;
-    const scope = `repository:${repository}:pull`;
-    let res = await this.send(url, headers, this.tokens.get(scope));
+    const scope = `repository:${repository}:${options.push ? 'pull,push' : 'pull'}`;
+    const init = { method: options.method ?? 'GET', headers: options.headers ?? {}, body: options.body };
+    let res = await this.send(url, init, this.tokens.get(scope));
     if (res.status !== 401) return res;
     const challenge = parseChallenge(res.headers.get('www-authenticate'));
     await res.body?.cancel();
     const authorization = await this.authorize(challenge, scope);
     this.tokens.set(scope, authorization);
-    res = await this.send(url, headers, authorization);
+    res = await this.send(url, init, authorization);
     if (res.status === 401 || res.status === 403) {
       await res.body?.cancel();
       throw new RegistryError(`${this.domain} refused the ${this.credentials ? `credentials of user "${this.credentials.username}"` : 'anonymous request'} for ${this.describe(repository)} (HTTP ${res.status})`, 'auth');
@@ -155,10 +191,12 @@ export class RegistryClient {
     return `Bearer ${token}`;
   }
 
-  private async send(url: string, headers: Record<string, string>, authorization?: string): Promise<Response> {
+  private async send(url: string, init: { method: string; headers: Record<string, string>; body?: Buffer }, authorization?: string): Promise<Response> {
     try {
       return await this.fetchImpl(url, {
-        headers: authorization ? { ...headers, Authorization: authorization } : headers,
+        method: init.method,
+        headers: authorization ? { ...init.headers, Authorization: authorization } : init.headers,
+        body: init.body,
         redirect: 'follow',
         signal: AbortSignal.timeout(this.timeoutMs),
       });

@@ -1,0 +1,75 @@
+import { BuildFailure } from '../engine/build-failure';
+import type { EngineConnection } from '../engine/connect-engine';
+import { EngineBuilder, imageExists, type EngineBuilderOptions } from '../engine/engine-builder';
+import { pushImage } from '../engine/push-image';
+import type { Plan, PlannedBuild } from '../plan/make-plan';
+import { hashTag, registryName, registryRepository, type RegistryTarget } from '../registry/registry-target';
+import type { NodeBuilder } from './run-graph';
+
+export interface RegistryBuilderOptions extends Omit<EngineBuilderOptions, 'customize'> {
+  /** Human tags whose previous images (of the same node) seed BuildKit's cache: `main`, the branch, … */
+  cacheTags: string[];
+}
+
+/**
+ * `--push` mode: a node whose hash tag the registry already holds is neither built nor pulled ("in registry");
+ * otherwise it is built with inline cache metadata, seeded from the registry's previous images of the same node, with
+ * upstream images referenced in the registry (BuildKit pulls only what a build needs), then pushed by hash tag.
+ */
+export class RegistryBuilder implements NodeBuilder {
+  private readonly engineBuilder: EngineBuilder;
+  private readonly byKey: Map<string, PlannedBuild>;
+
+  constructor(
+    private readonly engine: EngineConnection,
+    private readonly target: RegistryTarget,
+    plan: Plan,
+    options: RegistryBuilderOptions,
+  ) {
+    this.byKey = new Map(plan.builds.map((b) => [b.key, b]));
+    this.engineBuilder = new EngineBuilder(engine, { ...options, customize: (b) => this.customize(b, options.cacheTags) });
+  }
+
+  async check(build: PlannedBuild): Promise<'in registry' | undefined> {
+    const digest = await this.target.client.manifestDigest(registryRepository(this.target, build), hashTag(build));
+    return digest ? 'in registry' : undefined;
+  }
+
+  async build(build: PlannedBuild, signal: AbortSignal): Promise<void | 'pushed'> {
+    const name = registryName(this.target, build);
+    const tag = hashTag(build);
+    // The engine may hold the image from an earlier local build: then pushing is all that is left to do.
+    const alreadyBuilt = await imageExists(this.engine, build.tag);
+    if (alreadyBuilt) await this.engine.docker.getImage(build.tag).tag({ repo: name, tag });
+    else await this.engineBuilder.build(build, signal);
+    let pushed: { digest: string };
+    try {
+      pushed = await pushImage(this.engine, name, tag, this.target.pushAuth, signal);
+    } catch (e) {
+      throw new BuildFailure(build.key, `${(e as Error).message} (registry ${this.target.domain}${this.target.username ? `, user ${this.target.username}` : ''})`);
+    }
+    // A concurrent job may have pushed a different image under the same hash tag (a non-reproducible step): say so
+    // rather than silently trusting either.
+    const stored = await this.target.client.manifestDigest(registryRepository(this.target, build), tag);
+    if (stored !== pushed.digest) {
+      throw new BuildFailure(build.key, `${name}:${tag} holds ${stored ?? 'nothing'} after pushing ${pushed.digest}; another build changed it concurrently`);
+    }
+    return alreadyBuilt ? 'pushed' : undefined;
+  }
+
+  private customize(build: PlannedBuild, cacheTags: string[]) {
+    const buildArgs = { ...build.buildArgs };
+    for (const [arg, upstreamId] of Object.entries(build.node.uses)) {
+      const upstream = [...this.byKey.values()].find((b) => b.node.id === upstreamId && b.platform === build.platform)!;
+      buildArgs[arg] = `${registryName(this.target, upstream)}:${hashTag(upstream)}`;
+    }
+    // Inline cache (mode=min) rides in the image config: pushed with the image, importable by the next build.
+    buildArgs.BUILDKIT_INLINE_CACHE = '1';
+    const name = registryName(this.target, build);
+    return {
+      buildArgs,
+      extraTags: [`${name}:${hashTag(build)}`],
+      cacheFrom: cacheTags.map((t) => `${name}:${t}`),
+    };
+  }
+}
