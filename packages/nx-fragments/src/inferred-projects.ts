@@ -40,8 +40,12 @@ function imageTarget(name: string, nodeIds: string[], contextInputs: string[], p
   return {
     executor: 'nx:run-commands',
     options: { command: `fragments build ${name}`, cwd: '{workspaceRoot}' },
-    // One configuration per profile: `nx run backend-vllm:image:local` builds with profiles/local.yaml.
-    configurations: Object.fromEntries(profiles.map((p) => [p, { args: `--profile ${p}` }])),
+    // One configuration per profile: `nx run backend-vllm:image:local` builds with profiles/local.yaml. `ci` pushes by
+    // hash tag to $FRAGMENTS_REGISTRY (what the registry holds is not rebuilt); tools/ci-affected.sh promotes tags.
+    configurations: {
+      ...Object.fromEntries(profiles.map((p) => [p, { args: `--profile ${p}` }])),
+      ci: { args: '--push --progress plain' },
+    },
     // `^image`, forwarding the command line: `nx run runtime:image --args="--platform=linux/arm64"` must build the
     // upstream images for arm64 too, not for the default platform.
     dependsOn: [{ dependencies: true, target: options.targetName, params: 'forward' }],

@@ -33,6 +33,7 @@ describe('nx infers a project per fragment (real nx, temporary workspace)', () =
     expect(target.options.command).toBe('fragments build top');
     expect(target.inputs).toEqual(expect.arrayContaining(['{projectRoot}/**/*', '{workspaceRoot}/pins.yaml', '{workspaceRoot}/profiles/*.yaml']));
     expect(target.configurations.local).toEqual({ args: '--profile local' });
+    expect(target.configurations.ci).toEqual({ args: '--push --progress plain' });
   }, 60_000);
 
   it('reports a broken fragment.yaml with its file and line', async () => {

@@ -18,3 +18,9 @@ export function graphFromOptions(command: Command) {
 export function collectList(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 }
+
+/** FRAGMENTS_PLATFORM (comma-separated), the default of --platform: lets a CI matrix pick the platform per runner. */
+export function envPlatforms(): string[] | undefined {
+  const value = process.env.FRAGMENTS_PLATFORM;
+  return value ? collectList(value) : undefined;
+}

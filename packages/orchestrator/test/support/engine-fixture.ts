@@ -46,8 +46,10 @@ export async function engineFixture(): Promise<EngineFixture> {
         }),
       ),
     cleanup: async () => {
-      const images = await engine.docker.listImages({ all: true, filters: { label: [`${RUN_LABEL}=${runId}`] } });
-      for (const img of images) {
+      // By label, and by name for images a CLI run built without the label (nx tasks, registry copies).
+      const labelled = await engine.docker.listImages({ all: true, filters: { label: [`${RUN_LABEL}=${runId}`] } });
+      const named = (await engine.docker.listImages()).filter((img) => (img.RepoTags ?? []).some((t) => t.includes(`ft-${runId}/`)));
+      for (const img of [...labelled, ...named]) {
         await engine.docker.getImage(img.Id).remove({ force: true }).catch(() => undefined);
       }
     },

@@ -7,7 +7,7 @@ import { makePlan } from '../../plan/make-plan';
 import { createProgressSink } from '../../progress/create-sink';
 import { UserError } from '../../errors/user-error';
 import { registryTarget } from '../../registry/registry-target';
-import { collectList, graphFromOptions } from '../global-options';
+import { collectList, envPlatforms, graphFromOptions } from '../global-options';
 
 interface BuildOptions {
   platform?: string[];
@@ -26,7 +26,7 @@ export function registerBuildCommand(program: Command) {
     .command('build')
     .description('build the given fragments and everything they use, in graph order; nodes whose hash tag exists are skipped')
     .argument('[fragments...]', 'fragment names or node ids (default: every fragment)')
-    .option('--platform <list>', "platforms, comma-separated (default: this machine's)", collectList)
+    .option('--platform <list>', "platforms, comma-separated (default: $FRAGMENTS_PLATFORM, else this machine's)", collectList)
     .option('--parallel <n>', 'independent nodes built at once', '2')
     .option('--network <mode>', 'network for RUN steps: default, host or none (env FRAGMENTS_NETWORK)', process.env.FRAGMENTS_NETWORK ?? 'default')
     .option('--tag <name>', 'human tag moved onto every built image after the whole graph succeeded (repeatable)', collectList)
@@ -37,7 +37,7 @@ export function registerBuildCommand(program: Command) {
     .option('--cache-from <tag>', 'registry tags of earlier images used as build cache (repeatable; default: the --tag values)', collectList)
     .action(async (targets: string[], opts: BuildOptions, command: Command) => {
       const graph = graphFromOptions(command);
-      const plan = await makePlan(graph, { targets, platforms: opts.platform });
+      const plan = await makePlan(graph, { targets, platforms: opts.platform ?? envPlatforms() });
       if (opts.push && !opts.registry) {
         throw new UserError('--push needs a registry', { field: '--registry' }, 'pass --registry HOST[:PORT][/prefix] or set FRAGMENTS_REGISTRY');
       }

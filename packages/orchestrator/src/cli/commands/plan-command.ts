@@ -4,7 +4,7 @@ import { connectEngine, type EngineConnection } from '../../engine/connect-engin
 import { isUserError } from '../../errors/user-error';
 import { makePlan, planToJson, type Plan } from '../../plan/make-plan';
 import { formatTable } from '../format-table';
-import { collectList, graphFromOptions } from '../global-options';
+import { collectList, envPlatforms, graphFromOptions } from '../global-options';
 
 interface PlanOptions {
   platform?: string[];
@@ -17,12 +17,12 @@ export function registerPlanCommand(program: Command) {
     .command('plan')
     .description("show the build order of the given fragments (and what they use), each node's content hash and tag, and whether the engine has it")
     .argument('[fragments...]', 'fragment names or node ids (default: every fragment)')
-    .option('--platform <list>', "platforms to plan for, comma-separated (default: this machine's)", collectList)
+    .option('--platform <list>', "platforms to plan for, comma-separated (default: $FRAGMENTS_PLATFORM, else this machine's)", collectList)
     .option('--json', 'stable machine-readable output (schema fragments-plan/v1, see docs/plan-json.md)')
     .option('--no-engine', 'do not ask the Docker engine which images it already has')
     .action(async (targets: string[], opts: PlanOptions, command: Command) => {
       const graph = graphFromOptions(command);
-      const plan = await makePlan(graph, { targets, platforms: opts.platform });
+      const plan = await makePlan(graph, { targets, platforms: opts.platform ?? envPlatforms() });
       const statuses = opts.engine ? await statusesIfEngine(plan) : undefined;
       if (opts.json) {
         const json = planToJson(plan);
