@@ -6,6 +6,8 @@ const common = { rootDir: __dirname, testEnvironment: 'node', transform: { '^.+\
 module.exports = {
   // Two cores on CI machines; engine tests mostly wait on the engine, unit tests are quick.
   maxWorkers: 2,
+  // Engine tests build images; jest ignores testTimeout inside `projects`, so it is set here for all.
+  testTimeout: 300_000,
   projects: [
     {
       ...common,
@@ -16,7 +18,6 @@ module.exports = {
       ...common,
       displayName: 'engine',
       testMatch: ['<rootDir>/packages/*/test/engine/**/*.test.ts'],
-      testTimeout: 300_000,
       globalSetup: '<rootDir>/packages/orchestrator/test/engine/global-setup.ts',
     },
   ],

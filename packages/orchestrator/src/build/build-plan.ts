@@ -3,9 +3,10 @@ import { EngineBuilder, imageExists } from '../engine/engine-builder';
 import { BuildFailure } from '../engine/build-failure';
 import type { Plan, PlannedBuild } from '../plan/make-plan';
 import type { ProgressSink } from '../progress/progress-sink';
+import { indexTag, putImageIndex } from '../registry/image-index';
 import { hashTag, registryName, registryRepository, type RegistryTarget } from '../registry/registry-target';
 import { RegistryBuilder } from './registry-builder';
-import { runGraph, SUCCEEDED, type NodeResult } from './run-graph';
+import { runGraph, SUCCEEDED, type NodeBuilder, type NodeResult } from './run-graph';
 
 export interface BuildPlanOptions {
   parallel: number;
@@ -27,47 +28,94 @@ export interface BuildPlanResult {
   ok: boolean;
   /** `image:tag` refs that were moved (empty when anything failed). */
   tagged: string[];
+  /** Multi-platform indexes written to the registry: `<name>:<index tag>`. */
+  indexes: string[];
 }
 
+/** One engine for everything, or the engine that builds each platform (see platformEngines). */
+export type EngineChoice = EngineConnection | ((platform: string) => EngineConnection);
+
 /**
- * Builds a plan on one engine: graph order, up-to-date nodes skipped, keep-going on failure. Human tags move only when
- * every node succeeded, so a failed graph never leaves a release tag pointing at a half-updated set of images.
+ * Builds a plan: graph order, each platform on its engine, up-to-date nodes skipped, keep-going on failure. Human tags
+ * move only when every node of every platform succeeded, so a failed graph never leaves a release tag pointing at a
+ * half-updated set of images. With a registry, each multi-platform node also gets one image index.
  */
-export async function buildPlan(engine: EngineConnection, plan: Plan, options: BuildPlanOptions): Promise<BuildPlanResult> {
-  const engineOptions = { networkMode: options.networkMode, extraLabels: options.extraLabels, progress: options.progress };
-  const builder = options.registry
-    ? new RegistryBuilder(engine, options.registry, plan, { ...engineOptions, cacheTags: options.cacheTags ?? options.tags ?? [] })
-    : new EngineBuilder(engine, engineOptions);
-  const results = await runGraph(plan.builds, builder, {
+export async function buildPlan(engines: EngineChoice, plan: Plan, options: BuildPlanOptions): Promise<BuildPlanResult> {
+  const engineFor = typeof engines === 'function' ? engines : () => engines;
+  const builders = new Map<EngineConnection, NodeBuilder>();
+  const builderFor = (build: PlannedBuild): NodeBuilder => {
+    const engine = engineFor(build.platform);
+    let builder = builders.get(engine);
+    if (!builder) {
+      const engineOptions = { networkMode: options.networkMode, extraLabels: options.extraLabels, progress: options.progress };
+      builder = options.registry
+        ? new RegistryBuilder(engine, options.registry, plan, { ...engineOptions, cacheTags: options.cacheTags ?? options.tags ?? [] })
+        : new EngineBuilder(engine, engineOptions);
+      builders.set(engine, builder);
+    }
+    return builder;
+  };
+  const routing: NodeBuilder = { check: (b) => builderFor(b).check(b), build: (b, signal) => builderFor(b).build(b, signal) };
+  const results = await runGraph(plan.builds, routing, {
     parallel: options.parallel,
     signal: options.signal,
     onStart: (b) => options.log?.(`[${b.key}] building ${b.tag}`),
   });
   options.progress.close();
   for (const r of results) {
-    if (r.outcome === 'failed' && r.error instanceof BuildFailure) await explainMissingBase(engine, plan, r.build, r.error);
+    if (r.outcome === 'failed' && r.error instanceof BuildFailure) await explainMissingBase(engineFor(r.build.platform), plan, r.build, r.error);
   }
   const ok = results.every((r) => SUCCEEDED.includes(r.outcome));
-  const tagged = ok ? await promote(engine, plan, options.tags ?? [], options.registry) : [];
-  return { results, ok, tagged };
+  if (!ok) return { results, ok, tagged: [], indexes: [] };
+  const indexes = options.registry && plan.platforms.length > 1 ? await writeIndexes(plan, options.registry) : new Map<string, string>();
+  const tagged = await promote(engineFor, plan, options.tags ?? [], options.registry, indexes);
+  return { results, ok, tagged, indexes: [...indexes.entries()].map(([id, tag]) => `${registryName(options.registry!, byNode(plan).get(id)![0])}:${tag}`) };
+}
+
+function byNode(plan: Plan): Map<string, PlannedBuild[]> {
+  const groups = new Map<string, PlannedBuild[]>();
+  for (const b of plan.builds) groups.set(b.node.id, [...(groups.get(b.node.id) ?? []), b]);
+  return groups;
+}
+
+/** One index per node over its per-platform hash tags; returns node id -> index tag. */
+async function writeIndexes(plan: Plan, registry: RegistryTarget): Promise<Map<string, string>> {
+  const tags = new Map<string, string>();
+  for (const [id, builds] of byNode(plan)) {
+    const tag = indexTag(builds);
+    const children = builds.map((b) => ({ platform: b.platform, reference: hashTag(b) }));
+    await putImageIndex(registry.client, registryRepository(registry, builds[0]), children, tag);
+    tags.set(id, tag);
+  }
+  return tags;
 }
 
 /**
- * Moves the human tags onto every node's image, only after the whole graph succeeded. In the registry a tag is moved
- * by copying the hash tag's manifest (no layers move, the engine is not involved); locally with an engine tag.
+ * Moves the human tags, only after the whole graph succeeded. In the registry a tag is moved by copying a manifest
+ * (the node's index when several platforms were built, else its hash tag's manifest): no layers move, no engine is
+ * involved. Locally each engine tags its images (with an -<arch> suffix when several platforms share a name).
  */
-async function promote(engine: EngineConnection, plan: Plan, tags: string[], registry?: RegistryTarget): Promise<string[]> {
+async function promote(
+  engineFor: (platform: string) => EngineConnection,
+  plan: Plan,
+  tags: string[],
+  registry: RegistryTarget | undefined,
+  indexes: Map<string, string>,
+): Promise<string[]> {
   const moved: string[] = [];
-  for (const build of plan.builds) {
-    for (const tag of tags) {
-      const suffix = plan.platforms.length > 1 ? `-${build.platform.slice('linux/'.length).replace('/', '')}` : '';
-      if (registry) {
-        const repository = registryRepository(registry, build);
-        const manifest = await registry.client.manifestBytes(repository, hashTag(build));
-        await registry.client.putManifest(repository, `${tag}${suffix}`, manifest.bytes, manifest.mediaType);
-        moved.push(`${registryName(registry, build)}:${tag}${suffix}`);
-      } else {
-        await engine.docker.getImage(build.tag).tag({ repo: build.node.image, tag: `${tag}${suffix}` });
+  for (const tag of tags) {
+    if (registry) {
+      for (const [id, builds] of byNode(plan)) {
+        const repository = registryRepository(registry, builds[0]);
+        const source = indexes.get(id) ?? hashTag(builds[0]);
+        const manifest = await registry.client.manifestBytes(repository, source);
+        await registry.client.putManifest(repository, tag, manifest.bytes, manifest.mediaType);
+        moved.push(`${registryName(registry, builds[0])}:${tag}`);
+      }
+    } else {
+      for (const build of plan.builds) {
+        const suffix = plan.platforms.length > 1 ? `-${build.platform.slice('linux/'.length).replace('/', '')}` : '';
+        await engineFor(build.platform).docker.getImage(build.tag).tag({ repo: build.node.image, tag: `${tag}${suffix}` });
         moved.push(`${build.node.image}:${tag}${suffix}`);
       }
     }

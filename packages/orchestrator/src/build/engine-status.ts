@@ -5,6 +5,7 @@ import { diffInputs, inputDigests, LABELS, type InputChanges, type InputDigests 
 
 export type NodeStatus =
   | { state: 'up to date' }
+  | { state: 'in registry' }
   | { state: 'will build'; previous?: { tag: string; changes: InputChanges } };
 
 /**

@@ -107,7 +107,7 @@ export interface PlanJson {
     buildArgs: Record<string, string>;
     unlocked: string[];
     /** Present unless --no-engine or no engine answered. */
-    status?: { state: 'up to date' } | { state: 'will build'; previous: { tag: string; changes: unknown } | null };
+    status?: { state: 'up to date' | 'in registry' } | { state: 'will build'; previous: { tag: string; changes: unknown } | null };
   }[];
 }
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { formatSummary } from '../../build/build-summary';
 import { buildPlan } from '../../build/build-plan';
 import { BuildFailure } from '../../engine/build-failure';
-import { connectEngine } from '../../engine/connect-engine';
+import { platformEngines } from '../../engine/platform-engines';
 import { makePlan } from '../../plan/make-plan';
 import { createProgressSink } from '../../progress/create-sink';
 import { UserError } from '../../errors/user-error';
@@ -42,7 +42,10 @@ export function registerBuildCommand(program: Command) {
         throw new UserError('--push needs a registry', { field: '--registry' }, 'pass --registry HOST[:PORT][/prefix] or set FRAGMENTS_REGISTRY');
       }
       const registry = opts.push ? registryTarget(opts.registry!) : undefined;
-      const engine = await connectEngine();
+      const engines = await platformEngines(plan.platforms);
+      for (const pe of engines.values()) {
+        process.stderr.write(`${pe.platform}: ${pe.native ? 'native' : `emulated (QEMU on ${pe.engineArch})`} on ${pe.engine.address} (${pe.source})\n`);
+      }
       const controller = new AbortController();
       const cancel = (signal: string) => {
         process.stderr.write(`\n${signal}: canceling builds on the engine…\n`);
@@ -52,7 +55,7 @@ export function registerBuildCommand(program: Command) {
       process.once('SIGTERM', cancel);
       try {
         const progress = createProgressSink(process.stderr, { mode: opts.progress === 'auto' ? undefined : opts.progress });
-        const result = await buildPlan(engine, plan, {
+        const result = await buildPlan((platform) => engines.get(platform)!.engine, plan, {
           parallel: Math.max(1, Number(opts.parallel) || 1),
           networkMode: opts.network,
           extraLabels: Object.fromEntries((opts.label ?? []).map((kv) => [kv.split('=')[0], kv.split('=').slice(1).join('=')])),
@@ -69,6 +72,7 @@ export function registerBuildCommand(program: Command) {
           }
         }
         process.stdout.write('\n' + formatSummary(result.results));
+        if (result.indexes.length > 0) process.stdout.write(`image indexes: ${result.indexes.join(' ')}\n`);
         if (result.tagged.length > 0) process.stdout.write(`tagged: ${result.tagged.join(' ')}\n`);
         else if (!result.ok && (opts.tag ?? []).length > 0) process.stdout.write('no tag moved: the graph did not fully succeed\n');
         process.exitCode = controller.signal.aborted ? 130 : result.ok ? 0 : 1;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { describeChanges, engineStatus, type NodeStatus } from '../../build/engine-status';
-import { connectEngine, type EngineConnection } from '../../engine/connect-engine';
+import { platformEngines, type PlatformEngine } from '../../engine/platform-engines';
+import { hashTag, registryRepository, registryTarget } from '../../registry/registry-target';
 import { isUserError } from '../../errors/user-error';
 import { makePlan, planToJson, type Plan } from '../../plan/make-plan';
 import { formatTable } from '../format-table';
@@ -10,6 +11,7 @@ interface PlanOptions {
   platform?: string[];
   json?: boolean;
   engine: boolean;
+  registry?: string;
 }
 
 export function registerPlanCommand(program: Command) {
@@ -20,43 +22,57 @@ export function registerPlanCommand(program: Command) {
     .option('--platform <list>', "platforms to plan for, comma-separated (default: $FRAGMENTS_PLATFORM, else this machine's)", collectList)
     .option('--json', 'stable machine-readable output (schema fragments-plan/v1, see docs/plan-json.md)')
     .option('--no-engine', 'do not ask the Docker engine which images it already has')
+    .option('--registry <host[:port][/prefix]>', 'also say which nodes the registry already holds (env FRAGMENTS_REGISTRY)', process.env.FRAGMENTS_REGISTRY)
     .action(async (targets: string[], opts: PlanOptions, command: Command) => {
       const graph = graphFromOptions(command);
       const plan = await makePlan(graph, { targets, platforms: opts.platform ?? envPlatforms() });
-      const statuses = opts.engine ? await statusesIfEngine(plan) : undefined;
+      const found = opts.engine ? await statuses(plan, opts.registry) : undefined;
       if (opts.json) {
         const json = planToJson(plan);
-        if (statuses) json.nodes.forEach((n, i) => (n.status = statusJson(statuses.get(plan.builds[i].key)!)));
+        if (found) json.nodes.forEach((n, i) => (n.status = statusJson(found.get(plan.builds[i].key)!)));
         process.stdout.write(JSON.stringify(json, null, 2) + '\n');
       } else {
-        process.stdout.write(formatPlan(plan, statuses));
+        process.stdout.write(formatPlan(plan, found));
       }
     });
 }
 
-/** Engine status of each build, or undefined (with a note) when no engine answers: planning never needs one. */
-async function statusesIfEngine(plan: Plan): Promise<Map<string, NodeStatus> | undefined> {
-  let engine: EngineConnection;
+/**
+ * Status of each build: in the registry (with --registry), else up to date / will build on its platform's engine.
+ * Undefined (with a note) when no engine answers: planning never needs one. Also says, per platform, which engine
+ * would build it and whether natively or under emulation.
+ */
+async function statuses(plan: Plan, registrySpec?: string): Promise<Map<string, NodeStatus> | undefined> {
+  let engines: Map<string, PlatformEngine>;
   try {
-    engine = await connectEngine();
+    engines = await platformEngines(plan.platforms);
   } catch (e) {
     if (!isUserError(e)) throw e;
     process.stderr.write('note: no Docker engine answers, so the plan cannot say what is up to date (--no-engine silences this)\n');
     return undefined;
   }
-  const entries = await Promise.all(plan.builds.map(async (b) => [b.key, await engineStatus(engine, b)] as const));
+  for (const pe of engines.values()) {
+    process.stderr.write(`${pe.platform}: ${pe.native ? 'native' : `emulated (QEMU on ${pe.engineArch})`} on ${pe.engine.address} (${pe.source})\n`);
+  }
+  const registry = registrySpec ? registryTarget(registrySpec) : undefined;
+  const entries = await Promise.all(
+    plan.builds.map(async (b) => {
+      if (registry && (await registry.client.manifestDigest(registryRepository(registry, b), hashTag(b)))) return [b.key, { state: 'in registry' } as NodeStatus] as const;
+      return [b.key, await engineStatus(engines.get(b.platform)!.engine, b)] as const;
+    }),
+  );
   return new Map(entries);
 }
 
 function statusJson(status: NodeStatus) {
-  return status.state === 'up to date' ? { state: status.state } : { state: status.state, previous: status.previous ?? null };
+  return status.state === 'will build' ? { state: status.state, previous: status.previous ?? null } : { state: status.state };
 }
 
 export function formatPlan(plan: Plan, statuses?: Map<string, NodeStatus>): string {
   const header = ['#', 'NODE', 'PLATFORM', 'TAG', 'USES', ...(statuses ? ['STATUS'] : [])];
   const rows = plan.builds.map((b, i) => {
     const status = statuses?.get(b.key);
-    const statusText = !status ? [] : status.state === 'up to date' ? ['up to date'] : [status.previous ? `will build (vs ${status.previous.tag}: ${describeChanges(status.previous.changes)})` : 'will build'];
+    const statusText = !status ? [] : status.state !== 'will build' ? [status.state] : [status.previous ? `will build (vs ${status.previous.tag}: ${describeChanges(status.previous.changes)})` : 'will build'];
     return [String(i + 1), b.key, b.platform, b.tag, b.upstream.join(' ') || '-', ...statusText];
   });
   const unlocked = [...new Set(plan.builds.flatMap((b) => b.unlocked))].sort();

@@ -18,7 +18,7 @@ interface FakeEngine {
   close(): Promise<void>;
 }
 
-async function fakeEngine(answer: (socket: net.Socket, request: Buffer) => void): Promise<FakeEngine> {
+async function fakeEngine(answer: (socket: net.Socket, request: Buffer) => void, transport: 'unix' | 'tcp' = 'unix'): Promise<FakeEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'session-engine-'));
   const socketPath = join(dir, 'docker.sock');
   const requests: Buffer[] = [];
@@ -43,9 +43,20 @@ async function fakeEngine(answer: (socket: net.Socket, request: Buffer) => void)
     };
     socket.on('data', onData);
   });
-  await new Promise<void>((r) => server.listen(socketPath, r));
+  let modem: object;
+  let address: string;
+  if (transport === 'unix') {
+    await new Promise<void>((r) => server.listen(socketPath, r));
+    modem = { socketPath };
+    address = `unix://${socketPath}`;
+  } else {
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as net.AddressInfo;
+    modem = { host: '127.0.0.1', port, protocol: 'http' };
+    address = `tcp://127.0.0.1:${port}`;
+  }
   return {
-    engine: { docker: { modem: { socketPath } } as unknown as EngineConnection['docker'], address: `unix://${socketPath}`, apiVersion: '1.41' },
+    engine: { docker: { modem } as unknown as EngineConnection['docker'], address, apiVersion: '1.41' },
     requests,
     sockets,
     close: async () => {
@@ -146,6 +157,13 @@ describe('openBuildSession', () => {
     const error = await openBuildSession(fake.engine, {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SessionUpgradeError);
     expect(error).toMatchObject({ statusCode: 400, message: 'POST /v1.41/session: HTTP 400: session abc already exists' });
+  });
+
+  it('works over tcp:// engines too', async () => {
+    fake = await fakeEngine((socket) => socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n'), 'tcp');
+    const session = await openBuildSession(fake.engine, {});
+    expect(fake.requests[0].toString('latin1')).toMatch(/^POST \/v1\.41\/session HTTP\/1\.1\r\n[^]*\r\nHost: 127\.0\.0\.1:\d+\r\n/i);
+    await session.close();
   });
 
   it('a 101 to another protocol is refused', async () => {

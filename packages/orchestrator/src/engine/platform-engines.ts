@@ -1,0 +1,58 @@
+import { UserError } from '../errors/user-error';
+import { connectEngine, type EngineConnection } from './connect-engine';
+
+/** The engine that builds one platform, and whether it runs that platform's code natively or under emulation. */
+export interface PlatformEngine {
+  platform: string;
+  engine: EngineConnection;
+  /** Architecture the engine's machine runs (`amd64`, `arm64`). */
+  engineArch: string;
+  native: boolean;
+  /** Where the choice came from, for the plan: `FRAGMENTS_ENGINE_ARM64` or `default engine`. */
+  source: string;
+}
+
+/** `linux/arm64` -> `FRAGMENTS_ENGINE_ARM64`; `linux/arm/v7` -> `FRAGMENTS_ENGINE_ARM_V7`. */
+export function engineVariable(platform: string): string {
+  return `FRAGMENTS_ENGINE_${platform.replace(/^linux\//, '').replace(/\W/g, '_').toUpperCase()}`;
+}
+
+/**
+ * One engine per platform: `FRAGMENTS_ENGINE_<ARCH>` (a DOCKER_HOST-style address) when set — e.g. a native arm64
+ * machine over ssh, as Dynamo's CI does, since compiling under QEMU is 5–8x slower — otherwise the default engine,
+ * which builds foreign platforms under QEMU emulation (binfmt_misc, tools/ensure-qemu.sh).
+ */
+export async function platformEngines(platforms: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Map<string, PlatformEngine>> {
+  const byAddress = new Map<string, Promise<EngineConnection>>();
+  const connect = (address: string | undefined) => {
+    const key = address ?? '';
+    let pending = byAddress.get(key);
+    if (!pending) {
+      pending = connectEngine(address ?? env.DOCKER_HOST);
+      byAddress.set(key, pending);
+    }
+    return pending;
+  };
+  const result = new Map<string, PlatformEngine>();
+  for (const platform of platforms) {
+    const variable = engineVariable(platform);
+    const address = env[variable];
+    let engine: EngineConnection;
+    try {
+      engine = await connect(address);
+    } catch (e) {
+      if (address && e instanceof UserError) {
+        throw new UserError(`the ${platform} engine (${variable}=${address}) does not answer`, { field: variable }, e.format());
+      }
+      throw e;
+    }
+    const engineArch = normalizeArch((await engine.docker.info()).Architecture ?? '');
+    result.set(platform, { platform, engine, engineArch, native: platform === `linux/${engineArch}`, source: address ? variable : 'default engine' });
+  }
+  return result;
+}
+
+/** The engine reports `uname -m` (x86_64, aarch64); platforms use Go's names (amd64, arm64). */
+export function normalizeArch(machine: string): string {
+  return ({ x86_64: 'amd64', aarch64: 'arm64', armv7l: 'arm/v7' } as Record<string, string>)[machine] ?? machine;
+}
