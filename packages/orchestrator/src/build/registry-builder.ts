@@ -27,7 +27,12 @@ export class RegistryBuilder implements NodeBuilder {
     options: RegistryBuilderOptions,
   ) {
     this.byKey = new Map(plan.builds.map((b) => [b.key, b]));
-    this.engineBuilder = new EngineBuilder(engine, { ...options, customize: (b) => this.customize(b, options.cacheTags) });
+    this.engineBuilder = new EngineBuilder(engine, {
+      ...options,
+      // Upstream images and cache sources are pulled by BuildKit, which asks the session for credentials per host.
+      session: { credentials: (host) => target.credentialsFor(host) },
+      customize: (b) => this.customize(b, options.cacheTags),
+    });
   }
 
   async check(build: PlannedBuild): Promise<'in registry' | undefined> {

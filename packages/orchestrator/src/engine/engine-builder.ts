@@ -11,6 +11,8 @@ import type { ProgressSink } from '../progress/progress-sink';
 import { BuildFailure } from './build-failure';
 import type { EngineConnection } from './connect-engine';
 import { consumeEngineResponse } from './consume-response';
+import { loadDockerCredentials } from '../registry/docker-credentials';
+import { openBuildSession, SessionUpgradeError, type BuildSession, type SessionServices } from '../session';
 
 export interface EngineBuilderOptions {
   /** `default`, `host` or `none` (BuildKit accepts no other). Tests and offline stacks use `none`. */
@@ -18,6 +20,11 @@ export interface EngineBuilderOptions {
   /** Labels added to every image (e.g. a test run id). */
   extraLabels?: Record<string, string>;
   progress: ProgressSink;
+  /**
+   * What the BuildKit session serves: registry credentials per host (BuildKit ignores X-Registry-Config and asks the
+   * session) and build secrets. Default: credentials from ~/.docker/config.json (DOCKER_CONFIG honoured).
+   */
+  session?: SessionServices;
   /** Per-build changes for registry mode: upstream references, extra tags, cache sources, extra args. */
   customize?(build: PlannedBuild): BuildCustomization;
 }
@@ -59,6 +66,7 @@ export class EngineBuilder implements NodeBuilder {
     });
     let packError: Error | undefined;
     tar.on('error', (e) => (packError = e));
+    const session = await this.openSession();
     try {
       const response = await dial(this.engine, {
         t: [build.tag, ...(custom.extraTags ?? [])],
@@ -71,6 +79,7 @@ export class EngineBuilder implements NodeBuilder {
         ...(node.target ? { target: node.target } : {}),
         version: '2',
         buildid: buildId,
+        ...(session ? { session: session.id } : {}),
       }, tar, signal);
       try {
         await consumeEngineResponse(response, { onMessage: (m) => progress.onMessage(m) });
@@ -87,8 +96,37 @@ export class EngineBuilder implements NodeBuilder {
       throw new BuildFailure(build.key, message, report);
     } finally {
       signal.removeEventListener('abort', onAbort);
+      await session?.close();
     }
   }
+
+  /**
+   * A session per build. Engines whose /session endpoint is gone (deprecated since API 1.53) still build plain tar
+   * contexts; only private pulls and secrets need the session, so fall back with a note instead of failing.
+   */
+  private async openSession(): Promise<BuildSession | undefined> {
+    try {
+      return await openBuildSession(this.engine, this.options.session ?? dockerConfigSession());
+    } catch (e) {
+      if (!(e instanceof SessionUpgradeError)) throw e;
+      if (!this.warnedNoSession) process.stderr.write(`note: ${this.engine.address} refused a BuildKit session (${e.message}); building without one (no registry credentials for pulls, no secrets)\n`);
+      this.warnedNoSession = true;
+      return undefined;
+    }
+  }
+
+  private warnedNoSession = false;
+}
+
+/** Session services backed by the docker CLI's config.json: credentials for exactly the host BuildKit asks about. */
+export function dockerConfigSession(): SessionServices {
+  const store = loadDockerCredentials();
+  return {
+    credentials: (host) => {
+      const c = store.forDomain(host);
+      return c ? { username: c.username, secret: c.password } : undefined;
+    },
+  };
 }
 
 /** True when the engine holds `ref`; any answer but 200/404 is an engine problem and is thrown. */

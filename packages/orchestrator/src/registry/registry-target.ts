@@ -18,6 +18,8 @@ export interface RegistryTarget {
   pushAuth: PushAuth;
   /** Username whose credentials are used, for messages (never the password). */
   username?: string;
+  /** Credentials for any host from the same store (BuildKit asks per host through the session). */
+  credentialsFor(host: string): { username: string; secret: string } | undefined;
 }
 
 export function registryTarget(spec: string, credentials: CredentialStore = loadDockerCredentials()): RegistryTarget {
@@ -34,6 +36,10 @@ export function registryTarget(spec: string, credentials: CredentialStore = load
     client: new RegistryClient(domain, creds),
     pushAuth: creds ? { username: creds.username, password: creds.password, serveraddress: domain } : { serveraddress: domain },
     username: creds?.username,
+    credentialsFor: (host) => {
+      const c = credentials.forDomain(host);
+      return c ? { username: c.username, secret: c.password } : undefined;
+    },
   };
 }
 

@@ -145,6 +145,17 @@ describe('push to a registry with htpasswd auth', () => {
     expect(everything).not.toContain(Buffer.from(sentinel).toString('base64'));
   });
 
+  it('pulls upstream images from the private registry through the BuildKit session on a fresh engine', async () => {
+    const t = withPassword(sentinel);
+    const plan = async () => makePlan(loadGraph({ root: ws.root }), { targets: ['app'], platforms: ['linux/amd64'] });
+    const first = await buildPlan(fx.engine, await plan(), { parallel: 1, networkMode: 'none', extraLabels: fx.labels, progress: fx.progress(), registry: t });
+    expect(first.ok).toBe(true);
+    await forgetLocalImages(fx);
+    ws.write('fragments/app/app.txt', `app ${Date.now()}\n`);
+    const second = await buildPlan(fx.engine, await plan(), { parallel: 1, networkMode: 'none', extraLabels: fx.labels, progress: fx.progress(), registry: t });
+    expect(second.results.map((r) => [r.build.key, r.outcome])).toEqual([['lib', 'in registry'], ['app', 'built']]);
+  });
+
   it('fails clearly with a wrong password, naming registry, user and image, and moves nothing', async () => {
     ws.write('fragments/other/extra.txt', 'so that it is not in the registry yet');
     const result = await push(withPassword('wrong'));
