@@ -24,7 +24,8 @@
 # Idempotent both ways: starting an engine that answers only reports it; stopping a stopped engine only removes
 # stale pid files. Stopping waits until dockerd, its containerd and any shim of that containerd have exited
 # (zombies count as exited: this machine's init may not reap them promptly), SIGKILL after
-# FRAGMENTS_ENGINE_STOP_TIMEOUT (default 30) seconds. The data-root is kept (images survive a restart).
+# FRAGMENTS_ENGINE_STOP_TIMEOUT (default 30) seconds; then it unmounts what a killed dockerd left mounted (its
+# self bind mount of the data-root, layers). The data-root is kept (images survive a restart).
 # Needs root. Reads no stdin. Start timeout: FRAGMENTS_ENGINE_TIMEOUT (default 60 s).
 set -euo pipefail
 # shellcheck source=tools/lib/common.sh source-path=SCRIPTDIR
@@ -97,6 +98,24 @@ signal_and_wait() {
   done
 }
 
+# After a SIGKILLed dockerd: what it would have unmounted on shutdown. It bind-mounts its data-root onto itself
+# (marker: exec-root/unmount-on-shutdown) and mounts container layers and network namespaces below the roots.
+# Only called once no process of this instance is left.
+unmount_leftovers() {
+  local mounts mp
+  mapfile -t mounts < <(awk -v d="$DATA_ROOT/" -v e="$EXEC_ROOT/" \
+    'index($5, d) == 1 || index($5, e) == 1 { print $5 }' /proc/self/mountinfo | sort -r)
+  for mp in "${mounts[@]}"; do
+    log "unmounting leftover $mp"; umount "$mp" 2>/dev/null || umount -l "$mp" || warn "cannot unmount $mp"
+  done
+  if [ -e "$EXEC_ROOT/unmount-on-shutdown" ]; then
+    if mountpoint -q "$DATA_ROOT"; then
+      log "unmounting the leftover bind mount of $DATA_ROOT"; umount "$DATA_ROOT" || warn "cannot unmount $DATA_ROOT"
+    fi
+    rm -f "$EXEC_ROOT/unmount-on-shutdown"
+  fi
+}
+
 remove_stale_pidfiles() {
   if [ -e "$PIDFILE" ] && [ -z "$(live_pid "$PIDFILE" dockerd)" ]; then
     log "removing stale $PIDFILE"; rm -f "$PIDFILE"
@@ -124,12 +143,23 @@ stop_engine() {
     log "stopping the containerd of $NAME (pid $cpid)"
     signal_and_wait TERM 10 "$cpid" || signal_and_wait KILL 10 "$cpid" || die "containerd $NAME (pid $cpid) survives SIGKILL"
   fi
+  # Containers a killed dockerd left running: those of `docker run` (runc root of the moby namespace) and of
+  # RUN steps (BuildKit's runc executor). A graceful stop leaves none.
+  local root id
+  for root in "$EXEC_ROOT/runtime-runc/moby" "$DATA_ROOT/buildkit/executor"; do
+    if [ ! -d "$root" ] || ! command -v runc >/dev/null 2>&1; then continue; fi
+    for id in $(runc --root "$root" list -q 2>/dev/null || true); do
+      log "removing leftover container $id (runc root $root)"
+      runc --root "$root" delete --force "$id" >&2 || warn "runc delete --force $id failed"
+    done
+  done
   # Shims of containers that were still running (builds use runc directly, but `docker run` uses shims).
   mapfile -t shims < <(shim_pids)
   if [ "${#shims[@]}" -gt 0 ]; then
     log "stopping ${#shims[@]} containerd shim(s) of $NAME: ${shims[*]}"
     signal_and_wait TERM 5 "${shims[@]}" || signal_and_wait KILL 5 "${shims[@]}" || die "shims of $NAME survive SIGKILL"
   fi
+  unmount_leftovers
   remove_stale_pidfiles
   [ -S "$SOCK" ] && { log "removing stale socket $SOCK"; rm -f "$SOCK"; }
   if [ -z "$dpid" ] && [ -z "$cpid" ] && [ "${#shims[@]}" -eq 0 ]; then

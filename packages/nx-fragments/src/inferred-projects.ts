@@ -10,6 +10,8 @@ export interface InferredFragment {
   configFile: string;
   description?: string;
   target: TargetConfiguration;
+  /** Writes one self-contained multi-stage Dockerfile per node: a real file, so nx may cache it. */
+  renderTarget: TargetConfiguration;
   usesFragments: string[];
 }
 
@@ -31,6 +33,7 @@ export function inferFragments(workspaceRoot: string, options: NormalizedFragmen
       configFile: fragment.configFile,
       description: fragment.config.description,
       target: imageTarget(fragment.name, nodes.map((n) => n.id), contextInputs(graph, workspaceRoot, root, nodes.map((n) => n.contextDir)), profiles, options),
+      renderTarget: renderTarget(nodes.map((n) => n.id), closureInputs(graph, workspaceRoot, nodes.map((n) => n.id))),
       usesFragments,
     };
   });
@@ -63,6 +66,37 @@ function imageTarget(name: string, nodeIds: string[], contextInputs: string[], p
       help: { command: 'fragments build --help', example: { args: ['--platform=linux/arm64'] } },
     },
   };
+}
+
+function renderTarget(nodeIds: string[], inputs: string[]): TargetConfiguration {
+  return {
+    executor: 'nx:run-commands',
+    options: {
+      commands: nodeIds.map((id) => `fragments render ${id} -o dist/rendered/${id}.Dockerfile`),
+      cwd: '{workspaceRoot}',
+      parallel: false,
+    },
+    inputs: [...inputs, '{workspaceRoot}/pins.yaml', '{workspaceRoot}/pins.lock.yaml', '{workspaceRoot}/profiles/*.yaml'],
+    outputs: nodeIds.map((id) => `{workspaceRoot}/dist/rendered/${id}.Dockerfile`),
+    cache: true,
+    metadata: {
+      technologies: ['docker'],
+      description: `Write dist/rendered/<node>.Dockerfile for ${nodeIds.join(', ')}: the whole closure as one multi-stage Dockerfile (the plain buildx path)`,
+    },
+  };
+}
+
+/** The rendered file contains every fragment of the closure, so every closure fragment's folder is an input. */
+function closureInputs(graph: FragmentGraph, workspaceRoot: string, nodeIds: string[]): string[] {
+  const dirs = new Set<string>();
+  const visit = (id: string) => {
+    const node = graph.nodes.get(id)!;
+    dirs.add(toPosix(relative(workspaceRoot, node.fragment.dir)));
+    dirs.add(toPosix(relative(workspaceRoot, node.contextDir)));
+    Object.values(node.uses).forEach(visit);
+  };
+  nodeIds.forEach(visit);
+  return [...dirs].sort().map((d) => (d === '' ? '{workspaceRoot}/**/*' : `{workspaceRoot}/${d}/**/*`));
 }
 
 /** Contexts outside the fragment folder are inputs too (the folder itself is covered by {projectRoot}). */

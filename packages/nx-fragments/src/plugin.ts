@@ -32,7 +32,7 @@ export const createNodes: CreateNodes<FragmentsPluginOptions> = [
                 projectType: 'application' as const,
                 tags: ['fragment'],
                 metadata: { description: fragment.description },
-                targets: { [options.targetName]: fragment.target },
+                targets: { [options.targetName]: fragment.target, render: fragment.renderTarget },
               },
             },
           },
@@ -82,6 +82,8 @@ function cachedInference(workspaceRoot: string, rawOptions: FragmentsPluginOptio
 
 function inferenceKey(workspaceRoot: string, rawOptions: FragmentsPluginOptions | undefined): string {
   const hash = createHash('sha256').update(JSON.stringify(rawOptions ?? {}));
+  // The plugin's own code is an input too: a new version must not serve targets cached by an old one.
+  for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.js')).sort()) hash.update(readFileSync(join(__dirname, file)));
   const add = (file: string) => {
     hash.update(`\0${file}\0`);
     if (existsSync(file)) hash.update(readFileSync(file));

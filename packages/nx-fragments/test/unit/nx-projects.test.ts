@@ -36,6 +36,16 @@ describe('nx infers a project per fragment (real nx, temporary workspace)', () =
     expect(target.configurations.ci).toEqual({ args: '--push --progress plain' });
   }, 60_000);
 
+  it('gives each project a cacheable render target that writes one Dockerfile per node', async () => {
+    const { stdout } = await nx(ws, ['show', 'project', 'top', '--json']);
+    const render = JSON.parse(stdout).targets.render;
+    expect(render.cache).toBe(true);
+    expect(render.options.commands).toEqual(['fragments render top.a -o dist/rendered/top.a.Dockerfile', 'fragments render top.b -o dist/rendered/top.b.Dockerfile']);
+    expect(render.outputs).toEqual(['{workspaceRoot}/dist/rendered/top.a.Dockerfile', '{workspaceRoot}/dist/rendered/top.b.Dockerfile']);
+    // The rendered file holds the whole closure, so upstream fragment folders are inputs too.
+    expect(render.inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/fragments/base/**/*', '{workspaceRoot}/fragments/mid/**/*']));
+  }, 60_000);
+
   it('reports a broken fragment.yaml with its file and line', async () => {
     const broken = tempWorkspace({ ...validWorkspaceFiles(), 'fragments/mid/fragment.yaml': 'image: test/mid\nuses: { BASE: nope }\nargs: { MODE: release }\n' });
     makeNxWorkspace(broken);

@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { resolve, dirname } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../errors/user-error';
 import { hostPlatform } from '../../plan/host-platform';
@@ -38,6 +38,7 @@ export function registerRenderCommand(program: Command) {
       const result = renderNode(graph, name, platform, { mode: 'named-contexts', dockerfilePath: opts.output ? fromRoot(opts.output) : '-' });
       report(result.warnings);
       if (opts.output) {
+        mkdirSync(dirname(resolve(opts.output)), { recursive: true });
         writeFileSync(resolve(opts.output), result.dockerfile);
         process.stderr.write(`wrote ${opts.output}; build with (from ${graph.root}):\n  ${result.buildCommand}\n`);
       } else {
