@@ -5,8 +5,9 @@
 # Debian's docker.io and the base images are made here from Debian packages.
 #   1. tools/ensure-engine.sh     a Docker engine (docker.io; no bridge network, builds use --network none)
 #   2. tools/ensure-qemu.sh       binfmt qemu-aarch64 with flag F (arm64 RUN steps under emulation)
-#   3. tools/make-base-images.sh  the local base images the engine tests and the offline stack build FROM
-#                                 (default amd64; FRAGMENTS_BASE_ARCH=all adds arm64, ~8 min more the first time)
+#   3. tools/make-base-images.sh  the local base images the engine tests and the offline stack build FROM:
+#                                 amd64 busybox/devel/runtime, and arm64 busybox (multi-arch tests); set
+#                                 FRAGMENTS_BASE_ARCH=all for arm64 devel/runtime too (~8 min more the first time)
 #   4. npm ci                     dependencies; its `prepare` step compiles the TypeScript (tsc -b)
 # Each phase is timed; the first failing phase stops the run with its exit code. Safe to run again: every phase
 # skips what is already there.
@@ -44,4 +45,5 @@ phase() { # NAME CMD...
 phase "engine"      bash tools/ensure-engine.sh
 phase "qemu"        bash tools/ensure-qemu.sh
 phase "base images" bash tools/make-base-images.sh --arch "${FRAGMENTS_BASE_ARCH:-amd64}"
+phase "arm64 busybox" bash tools/make-base-images.sh --arch arm64 --only busybox
 phase "npm ci"      npm ci --no-audit --no-fund
