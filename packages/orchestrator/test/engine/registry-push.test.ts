@@ -167,3 +167,38 @@ describe('push to a registry with htpasswd auth', () => {
     expect(message).not.toContain('wrong');
   });
 });
+
+describe('a registry that dies in the middle of a run', () => {
+  let fx: EngineFixture;
+  let registry: TestRegistry;
+  let ws: TempWorkspace;
+  beforeAll(async () => {
+    fx = await engineFixture();
+    registry = await startRegistry();
+    ws = testStack(fx.prefix);
+  });
+  afterAll(async () => {
+    ws?.remove();
+    await fx?.cleanup();
+    await registry?.stop();
+  });
+
+  it('fails the nodes it could not push, naming the registry and image, promotes nothing, and a re-run completes', async () => {
+    const target = registryTarget(registry.host, { forDomain: () => undefined });
+    const plan = await makePlan(loadGraph({ root: ws.root }), { targets: ['app'], platforms: ['linux/amd64'] });
+    const options = { parallel: 1, networkMode: 'none', extraLabels: fx.labels, progress: fx.progress(), registry: target, tags: ['main'] };
+    // lib is built and pushed; the registry dies while app builds, so app's push fails.
+    const broken = await buildPlan(fx.engine, plan, { ...options, log: (line) => void (line.startsWith('[app]') && registry.crash()) });
+    const outcome = Object.fromEntries(broken.results.map((r) => [r.build.key, r.outcome]));
+    expect(outcome).toEqual({ lib: 'built', app: 'failed' });
+    const message = String((broken.results[1].error as Error).message);
+    expect(message).toContain(registry.host);
+    expect(message).toContain(`${fx.prefix}app`);
+    expect(broken.tagged).toEqual([]);
+
+    registry = await startRegistry({ restart: registry });
+    const rerun = await buildPlan(fx.engine, plan, { ...options, log: undefined });
+    expect(Object.fromEntries(rerun.results.map((r) => [r.build.key, r.outcome]))).toEqual({ lib: 'in registry', app: 'pushed' });
+    expect(rerun.tagged.sort()).toEqual([`${registry.host}/${fx.prefix}app:main`, `${registry.host}/${fx.prefix}lib:main`]);
+  });
+});

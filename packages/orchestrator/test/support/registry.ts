@@ -22,18 +22,22 @@ export interface TestRegistry {
   /** Lines the registry printed (for failure messages). */
   log: string[];
   stop(): Promise<void>;
+  /** Kills the process but keeps its storage, as a crash would; `startRegistry({ restart: registry })` brings it back. */
+  crash(): Promise<void>;
 }
 
 export interface RegistryOptions {
   /** Require Basic auth with this user (htpasswd file made with `htpasswd -Bbn`). */
   htpasswd?: { username: string; password: string };
+  /** Start again on the same port and storage as a crashed registry. */
+  restart?: TestRegistry;
 }
 
 export const REGISTRY_BINARY = process.env.FRAGMENTS_TEST_REGISTRY ?? 'docker-registry';
 
 export async function startRegistry(options: RegistryOptions = {}): Promise<TestRegistry> {
-  const dir = mkdtempSync(join(tmpdir(), 'fragments-registry-'));
-  const port = await freePort();
+  const dir = options.restart?.dir ?? mkdtempSync(join(tmpdir(), 'fragments-registry-'));
+  const port = options.restart?.port ?? (await freePort());
   const host = `127.0.0.1:${port}`;
   const config = [
     'version: 0.1',
@@ -70,6 +74,10 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
     stop: async () => {
       await killAndWait(child, exited);
       rmSync(dir, { recursive: true, force: true });
+    },
+    crash: async () => {
+      child.kill('SIGKILL');
+      await exited;
     },
   };
   try {
