@@ -8,7 +8,8 @@
 #   3. tools/make-base-images.sh  the local base images the engine tests and the offline stack build FROM:
 #                                 amd64 busybox/devel/runtime, and arm64 busybox (multi-arch tests); set
 #                                 FRAGMENTS_BASE_ARCH=all for arm64 devel/runtime too (~8 min more the first time)
-#   4. npm ci                     dependencies; its `prepare` step compiles the TypeScript (tsc -b)
+#   4. tools/ensure-test-tools.sh Debian's docker-registry and htpasswd (registry tests start their own), git
+#   5. npm ci                     dependencies; its `prepare` step compiles the TypeScript (tsc -b)
 # Each phase is timed; the first failing phase stops the run with its exit code. Safe to run again: every phase
 # skips what is already there.
 set -euo pipefail
@@ -46,4 +47,5 @@ phase "engine"      bash tools/ensure-engine.sh
 phase "qemu"        bash tools/ensure-qemu.sh
 phase "base images" bash tools/make-base-images.sh --arch "${FRAGMENTS_BASE_ARCH:-amd64}"
 phase "arm64 busybox" bash tools/make-base-images.sh --arch arm64 --only busybox
+phase "test tools"  bash tools/ensure-test-tools.sh
 phase "npm ci"      npm ci --no-audit --no-fund
