@@ -30,6 +30,8 @@ export interface BuildPlanResult {
   tagged: string[];
   /** Multi-platform indexes written to the registry: `<name>:<index tag>`. */
   indexes: string[];
+  /** Per built node, the registry images BuildKit imported cache from (registry mode). */
+  cacheSources: Map<string, string[]>;
 }
 
 /** One engine for everything, or the engine that builds each platform (see platformEngines). */
@@ -43,6 +45,9 @@ export type EngineChoice = EngineConnection | ((platform: string) => EngineConne
 export async function buildPlan(engines: EngineChoice, plan: Plan, options: BuildPlanOptions): Promise<BuildPlanResult> {
   const engineFor = typeof engines === 'function' ? engines : () => engines;
   const builders = new Map<EngineConnection, NodeBuilder>();
+  // Each engine's registry builder records its cache sources; the result merges them.
+  const cacheSourceMaps: Map<string, string[]>[] = [];
+  const collectCacheSources = () => new Map(cacheSourceMaps.flatMap((m) => [...m]));
   const builderFor = (build: PlannedBuild): NodeBuilder => {
     const engine = engineFor(build.platform);
     let builder = builders.get(engine);
@@ -52,6 +57,7 @@ export async function buildPlan(engines: EngineChoice, plan: Plan, options: Buil
         ? new RegistryBuilder(engine, options.registry, plan, { ...engineOptions, cacheTags: options.cacheTags ?? options.tags ?? [] })
         : new EngineBuilder(engine, engineOptions);
       builders.set(engine, builder);
+      if (builder instanceof RegistryBuilder) cacheSourceMaps.push(builder.cacheSources);
     }
     return builder;
   };
@@ -66,10 +72,16 @@ export async function buildPlan(engines: EngineChoice, plan: Plan, options: Buil
     if (r.outcome === 'failed' && r.error instanceof BuildFailure) await explainMissingBase(engineFor(r.build.platform), plan, r.build, r.error);
   }
   const ok = results.every((r) => SUCCEEDED.includes(r.outcome));
-  if (!ok) return { results, ok, tagged: [], indexes: [] };
+  if (!ok) return { results, ok, tagged: [], indexes: [], cacheSources: collectCacheSources() };
   const indexes = options.registry && plan.platforms.length > 1 ? await writeIndexes(plan, options.registry) : new Map<string, string>();
   const tagged = await promote(engineFor, plan, options.tags ?? [], options.registry, indexes);
-  return { results, ok, tagged, indexes: [...indexes.entries()].map(([id, tag]) => `${registryName(options.registry!, byNode(plan).get(id)![0])}:${tag}`) };
+  return {
+    results,
+    ok,
+    tagged,
+    indexes: [...indexes.entries()].map(([id, tag]) => `${registryName(options.registry!, byNode(plan).get(id)![0])}:${tag}`),
+    cacheSources: collectCacheSources(),
+  };
 }
 
 function byNode(plan: Plan): Map<string, PlannedBuild[]> {

@@ -3,6 +3,7 @@ import type { EngineConnection } from '../engine/connect-engine';
 import { EngineBuilder, imageExists, type EngineBuilderOptions } from '../engine/engine-builder';
 import { pushImage } from '../engine/push-image';
 import type { Plan, PlannedBuild } from '../plan/make-plan';
+import { RegistryError } from '../registry/registry-client';
 import { hashTag, registryName, registryRepository, type RegistryTarget } from '../registry/registry-target';
 import type { NodeBuilder } from './run-graph';
 
@@ -19,6 +20,8 @@ export interface RegistryBuilderOptions extends Omit<EngineBuilderOptions, 'cust
 export class RegistryBuilder implements NodeBuilder {
   private readonly engineBuilder: EngineBuilder;
   private readonly byKey: Map<string, PlannedBuild>;
+  /** Per build key, the registry images BuildKit was given as cache sources (only those that exist). */
+  readonly cacheSources = new Map<string, string[]>();
 
   constructor(
     private readonly engine: EngineConnection,
@@ -31,22 +34,44 @@ export class RegistryBuilder implements NodeBuilder {
       ...options,
       // Upstream images and cache sources are pulled by BuildKit, which asks the session for credentials per host.
       session: { credentials: (host) => target.credentialsFor(host) },
-      customize: (b) => this.customize(b, options.cacheTags),
+      customize: (b) => this.customize(b),
     });
+    this.cacheTags = options.cacheTags;
   }
 
   async check(build: PlannedBuild): Promise<'in registry' | undefined> {
-    const digest = await this.target.client.manifestDigest(registryRepository(this.target, build), hashTag(build));
+    const digest = await this.naming(build, () => this.target.client.manifestDigest(registryRepository(this.target, build), hashTag(build)));
     return digest ? 'in registry' : undefined;
   }
 
-  async build(build: PlannedBuild, signal: AbortSignal): Promise<void | 'pushed'> {
+  build(build: PlannedBuild, signal: AbortSignal): Promise<void | 'pushed'> {
+    return this.naming(build, () => this.buildAndPush(build, signal));
+  }
+
+  /** Registry failures (unreachable, refused, died mid-run) name the image they were about. */
+  private async naming<T>(build: PlannedBuild, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof RegistryError) throw new RegistryError(`${registryName(this.target, build)}:${hashTag(build)}: ${e.message}`, e.kind);
+      throw e;
+    }
+  }
+
+  private async buildAndPush(build: PlannedBuild, signal: AbortSignal): Promise<void | 'pushed'> {
     const name = registryName(this.target, build);
     const tag = hashTag(build);
     // The engine may hold the image from an earlier local build: then pushing is all that is left to do.
     const alreadyBuilt = await imageExists(this.engine, build.tag);
     if (alreadyBuilt) await this.engine.docker.getImage(build.tag).tag({ repo: name, tag });
-    else await this.engineBuilder.build(build, signal);
+    else {
+      // Offer only cache images that exist: the summary then says exactly which earlier image seeded this build.
+      const repository = registryRepository(this.target, build);
+      const existing = [];
+      for (const cacheTag of this.cacheTags) if (await this.target.client.manifestDigest(repository, cacheTag)) existing.push(`${name}:${cacheTag}`);
+      this.cacheSources.set(build.key, existing);
+      await this.engineBuilder.build(build, signal);
+    }
     let pushed: { digest: string };
     try {
       pushed = await pushImage(this.engine, name, tag, this.target.pushAuth, signal);
@@ -62,7 +87,9 @@ export class RegistryBuilder implements NodeBuilder {
     return alreadyBuilt ? 'pushed' : undefined;
   }
 
-  private customize(build: PlannedBuild, cacheTags: string[]) {
+  private readonly cacheTags: string[];
+
+  private customize(build: PlannedBuild) {
     const buildArgs = { ...build.buildArgs };
     for (const [arg, upstreamId] of Object.entries(build.node.uses)) {
       const upstream = [...this.byKey.values()].find((b) => b.node.id === upstreamId && b.platform === build.platform)!;
@@ -74,7 +101,7 @@ export class RegistryBuilder implements NodeBuilder {
     return {
       buildArgs,
       extraTags: [`${name}:${hashTag(build)}`],
-      cacheFrom: cacheTags.map((t) => `${name}:${t}`),
+      cacheFrom: this.cacheSources.get(build.key) ?? [],
     };
   }
 }

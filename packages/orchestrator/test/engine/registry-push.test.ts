@@ -77,6 +77,8 @@ describe('push to a real registry (docker-registry on 127.0.0.1)', () => {
     ws.write('fragments/app/app.txt', 'app v2\n');
     const result = await push(['app', 'other']);
     expect(outcomes(result)).toEqual({ lib: 'in registry', app: 'built', other: 'in registry' });
+    // The previous `main` image of app seeded BuildKit's cache, and the result says so.
+    expect(result.cacheSources.get('app')).toEqual([`${registry.host}/ci/${fx.prefix}app:main`]);
     const appBuild = (await plan(['app'])).builds[1];
     const out = execFileSync('docker', ['run', '--rm', '--network', 'none', appBuild.tag, 'cat', '/opt/lib/greeting', '/opt/app.txt']).toString();
     expect(out).toBe('hello from lib\napp v2\n');
@@ -198,7 +200,7 @@ describe('a registry that dies in the middle of a run', () => {
 
     registry = await startRegistry({ restart: registry });
     const rerun = await buildPlan(fx.engine, plan, { ...options, log: undefined });
-    expect(Object.fromEntries(rerun.results.map((r) => [r.build.key, r.outcome]))).toEqual({ lib: 'in registry', app: 'pushed' });
+    expect(Object.fromEntries(rerun.results.map((r) => [r.build.key, r.outcome]))).toEqual({ lib: 'in registry', app: expect.stringMatching(/^(built|pushed)$/) }); // app may have died before or after its build
     expect(rerun.tagged.sort()).toEqual([`${registry.host}/${fx.prefix}app:main`, `${registry.host}/${fx.prefix}lib:main`]);
   });
 });

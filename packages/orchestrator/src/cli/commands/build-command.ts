@@ -72,6 +72,9 @@ export function registerBuildCommand(program: Command) {
           }
         }
         process.stdout.write('\n' + formatSummary(result.results));
+        for (const [key, sources] of result.cacheSources) {
+          process.stdout.write(`cache for ${key}: ${sources.length > 0 ? sources.join(', ') : 'none in the registry yet'}\n`);
+        }
         if (result.indexes.length > 0) process.stdout.write(`image indexes: ${result.indexes.join(' ')}\n`);
         if (result.tagged.length > 0) process.stdout.write(`tagged: ${result.tagged.join(' ')}\n`);
         else if (!result.ok && (opts.tag ?? []).length > 0) process.stdout.write('no tag moved: the graph did not fully succeed\n');
