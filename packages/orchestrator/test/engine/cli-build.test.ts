@@ -23,20 +23,25 @@ function fragments(args: string[], onStderr?: (text: string, child: ReturnType<t
   });
 }
 
+/** A copy of the offline stack with this run's image names: a real build that never touches the demo's images. */
+function stackCopy(prefix: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'offline-stack-'));
+  cpSync(join(repo, 'examples/offline-stack'), root, { recursive: true });
+  for (const name of readdirSync(join(root, 'fragments'))) {
+    const file = join(root, 'fragments', name, 'fragment.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^image: offline\//m, `image: ${prefix}`));
+  }
+  return root;
+}
+
 describe('the fragments CLI against the real engine', () => {
   let fx: EngineFixture;
   beforeAll(async () => (fx = await engineFixture()));
   afterAll(async () => fx?.cleanup());
 
   it('builds the offline example stack (gcc, COPY --from, no compiler in the runtime); a second run is all up to date', async () => {
-    // A copy with this run's image names, so the test proves a real build and never touches the demo's images.
-    const root = mkdtempSync(join(tmpdir(), 'offline-stack-'));
+    const root = stackCopy(fx.prefix);
     try {
-      cpSync(join(repo, 'examples/offline-stack'), root, { recursive: true });
-      for (const name of readdirSync(join(root, 'fragments'))) {
-        const file = join(root, 'fragments', name, 'fragment.yaml');
-        writeFileSync(file, readFileSync(file, 'utf8').replace(/^image: offline\//m, `image: ${fx.prefix}`));
-      }
       const args = ['--root', root, '--profile', 'local', 'build', 'runtime.vllm', 'dev.vllm', '--label', `${RUN_LABEL}=${fx.runId}`, '--progress', 'plain'];
       const first = await fragments(args);
       expect(first.stderr).not.toContain('internal error');
@@ -56,6 +61,25 @@ describe('the fragments CLI against the real engine', () => {
       rmSync(root, { recursive: true, force: true });
     }
   }, 240_000);
+
+  it('builds the offline example stack for linux/arm64 under QEMU: its runtime says aarch64', async () => {
+    for (const ref of ['fragments-local/devel:bookworm-arm64', 'fragments-local/runtime:bookworm-arm64']) {
+      await fx.engine.docker.getImage(ref).inspect().catch(() => {
+        throw new Error(`this test needs ${ref}: run \`FRAGMENTS_BASE_ARCH=all bash tools/setup.sh\` (or tools/make-base-images.sh --arch arm64)`);
+      });
+    }
+    const root = stackCopy(fx.prefix);
+    try {
+      const result = await fragments(['--root', root, '--profile', 'local', 'build', 'runtime.vllm', '--platform', 'linux/arm64', '--label', `${RUN_LABEL}=${fx.runId}`, '--progress', 'plain']);
+      expect(result.code).toBe(0);
+      const tag = /^runtime\.vllm\s+linux\/arm64\s+built\s+\S+\s+(\S+)/m.exec(result.stdout)![1];
+      const out = execFileSync('docker', ['run', '--rm', '--network', 'none', '--platform', 'linux/arm64', tag, 'uname', '-m']).toString();
+      expect(out.trim()).toBe('aarch64');
+      expect((await fx.engine.docker.getImage(tag).inspect()).Architecture).toBe('arm64');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 300_000);
 
   it('Ctrl-C cancels the build on the engine and exits non-zero', async () => {
     const ws = testStack(fx.prefix, { 'fragments/other/Dockerfile': `ARG BASE\nFROM \${BASE}\nRUN echo ${fx.runId}-sigint && sleep 60\n` });
