@@ -81,8 +81,8 @@ describe('the fragments CLI against the real engine', () => {
     }
   }, 300_000);
 
-  it('Ctrl-C cancels the build on the engine and exits non-zero', async () => {
-    const ws = testStack(fx.prefix, { 'fragments/other/Dockerfile': `ARG BASE\nFROM \${BASE}\nRUN echo ${fx.runId}-sigint && sleep 60\n` });
+  it('Ctrl-C cancels the build (RUN sleep 61: a duration no other test uses) on the engine and exits non-zero', async () => {
+    const ws = testStack(fx.prefix, { 'fragments/other/Dockerfile': `ARG BASE\nFROM \${BASE}\nRUN echo ${fx.runId}-sigint && sleep 61\n` });
     try {
       let sent = false;
       const t0 = Date.now();
@@ -99,7 +99,7 @@ describe('the fragments CLI against the real engine', () => {
       // Nothing is left sleeping on the engine.
       let left = '';
       try {
-        left = execFileSync('pgrep', ['-f', '^sleep 60$']).toString();
+        left = execFileSync('pgrep', ['-f', '^sleep 61$']).toString();
       } catch {
         left = '';
       }
