@@ -66,18 +66,7 @@ else
     dpid=$!
     log "dockerd launched (pid $dpid)"
   fi
-  deadline=$(( $(date +%s) + TIMEOUT ))
-  until engine_ping "$sock"; do
-    if [ "$(date +%s)" -ge "$deadline" ]; then
-      warn "last lines of $LOG_FILE:"; tail -n 30 "$LOG_FILE" >&2 || true
-      die "engine did not answer on $sock within ${TIMEOUT}s"
-    fi
-    if [ -n "${dpid:-}" ] && ! proc_alive "$dpid"; then
-      warn "last lines of $LOG_FILE:"; tail -n 30 "$LOG_FILE" >&2 || true
-      die "dockerd exited before answering"
-    fi
-    sleep 0.5
-  done
+  wait_for_engine "$sock" "$TIMEOUT" "${dpid:-}" "$LOG_FILE" "the engine"
   log "engine answers on $sock"
 fi
 

@@ -213,18 +213,7 @@ start_engine() {
     dpid=$!
     log "dockerd $NAME launched (pid $dpid)"
   fi
-  local deadline=$(( $(date +%s) + TIMEOUT ))
-  until engine_ping "$SOCK"; do
-    if [ "$(date +%s)" -ge "$deadline" ]; then
-      warn "last lines of $LOG_FILE:"; tail -n 30 "$LOG_FILE" >&2 || true
-      die "engine $NAME did not answer on $SOCK within ${TIMEOUT}s (stop it with: $0 $NAME --stop)"
-    fi
-    if [ -n "$dpid" ] && ! proc_alive "$dpid"; then
-      warn "last lines of $LOG_FILE:"; tail -n 30 "$LOG_FILE" >&2 || true
-      die "dockerd $NAME exited before answering"
-    fi
-    sleep 0.2
-  done
+  wait_for_engine "$SOCK" "$TIMEOUT" "$dpid" "$LOG_FILE" "engine $NAME (stop it with: $0 $NAME --stop)"
   local bridges
   bridges="$(curl -fsS --max-time 5 --unix-socket "$SOCK" 'http://localhost/networks' | grep -o '"Driver":"bridge"' | wc -l || true)"
   [ "$bridges" -eq 0 ] || warn "engine $NAME has $bridges bridge network(s); it should have none (--bridge=none)"

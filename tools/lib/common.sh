@@ -97,3 +97,21 @@ proc_alive() {
     [ "$comm" = "$name" ] || return 1
   fi
 }
+
+# Waits until the engine on socket $1 answers /_ping. Fails after $2 seconds, or as soon as the dockerd with pid $3
+# (may be empty) has exited, showing the end of its log $4. $5 names the engine in messages.
+wait_for_engine() {
+  local sock="$1" timeout="$2" pid="$3" logfile="$4" what="$5"
+  local deadline=$(( $(date +%s) + timeout ))
+  until engine_ping "$sock"; do
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      warn "last lines of $logfile:"; tail -n 30 "$logfile" >&2 || true
+      die "$what did not answer on $sock within ${timeout}s"
+    fi
+    if [ -n "$pid" ] && ! proc_alive "$pid"; then
+      warn "last lines of $logfile:"; tail -n 30 "$logfile" >&2 || true
+      die "$what exited before answering"
+    fi
+    sleep 0.2
+  done
+}
