@@ -76,7 +76,7 @@ export function normalizeDomain(key: string): string {
 function fromHelper(helper: string, domain: string): RegistryCredentials | undefined {
   const server = domain === DOCKER_HUB ? 'https://index.docker.io/v1/' : domain;
   try {
-    const out = execFileSync(`docker-credential-${helper}`, ['get'], { input: server, encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'], timeout: 30_000 });
+    const out = execFileSync(`docker-credential-${helper}`, ['get'], { input: server, encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'], timeout: 30_000, env: process.env });
     const parsed = JSON.parse(out) as { Username?: string; Secret?: string };
     return parsed.Username && parsed.Secret ? { username: parsed.Username, password: parsed.Secret } : undefined;
   } catch {
