@@ -15,6 +15,9 @@
 #                                           slimmed (no apt lists/caches, docs, man).
 #                                           Cmd ["bash"].
 #   fragments-local/devel:bookworm-ARCH     the same plus gcc, libc6-dev, make.
+#   fragments-local/sccache:0.4.0-pre6-ARCH /usr/bin/sccache alone (Debian's sccache, local-disk backend): the
+#                                           offline stack copies it into its compile stages (COPY --from). It
+#                                           needs libzstd1/libgcc-s1/libc6, which the devel image has.
 # All carry PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin and
 # the labels org.dynamo.fragments.base=1, org.dynamo.fragments.base.kind=KIND and
 # org.dynamo.fragments.base.source=<Debian package versions used>.
@@ -33,7 +36,7 @@
 # comes from `apt-get download busybox-static:arm64`; runtime/devel from
 # `debootstrap --arch arm64 --foreign` plus the second stage run under qemu.
 #
-# Usage: tools/make-base-images.sh [--arch amd64|arm64|all] [--only busybox|devel|runtime[,...]]
+# Usage: tools/make-base-images.sh [--arch amd64|arm64|all] [--only busybox|devel|runtime|sccache[,...]]
 #                                  [--force] [--refresh]
 #   --arch     default: amd64. `all` = amd64 and arm64.
 #   --only     default: all three kinds; repeat or comma-separate to pick several.
@@ -50,6 +53,7 @@ TOOLS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 SUITE=bookworm
 BUSYBOX_VERSION=1.35.0
+SCCACHE_VERSION=0.4.0-pre6   # bookworm's sccache 0.4.0~~pre6 (`~~` is not allowed in a tag)
 DEFAULT_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 CACHE="${FRAGMENTS_BASE_CACHE:-/var/cache/fragments-base}"
 
@@ -65,7 +69,7 @@ while [ $# -gt 0 ]; do
     --only) [ $# -ge 2 ] || die "--only needs a value"
       IFS=, read -r -a more <<<"$2"
       for k in "${more[@]}"; do
-        case "$k" in busybox|devel|runtime) KINDS+=("$k") ;; *) die "--only: busybox, devel or runtime, not '$k'" ;; esac
+        case "$k" in busybox|devel|runtime|sccache) KINDS+=("$k") ;; *) die "--only: busybox, devel, runtime or sccache, not '$k'" ;; esac
       done; shift 2 ;;
     --only=*) set -- --only "${1#--only=}" "${@:2}" ;;
     --force) FORCE=1; shift ;;
@@ -74,7 +78,7 @@ while [ $# -gt 0 ]; do
     *) die "unknown argument '$1' (see --help)" ;;
   esac
 done
-[ ${#KINDS[@]} -gt 0 ] || KINDS=(busybox runtime devel)
+[ ${#KINDS[@]} -gt 0 ] || KINDS=(busybox sccache runtime devel)
 
 require_root
 command -v docker >/dev/null 2>&1 || die "no docker client: run tools/ensure-engine.sh first"
@@ -129,6 +133,7 @@ debian_mirror() {
 image_ref() { # KIND ARCH
   case "$1" in
     busybox) echo "fragments-local/busybox:${BUSYBOX_VERSION}-$2" ;;
+    sccache) echo "fragments-local/sccache:${SCCACHE_VERSION}-$2" ;;
     devel|runtime) echo "fragments-local/$1:${SUITE}-$2" ;;
   esac
 }
@@ -219,6 +224,19 @@ S
   chmod 0640 "$root/etc/shadow"; chmod 1777 "$root/tmp" "$root/var/tmp"; chmod 0700 "$root/root"
   chown 1000:1000 "$root/home/app"
   load_rootfs "$root" "$ref" "$arch" busybox '["sh"]' "busybox-static $ver ($arch)"
+}
+
+build_sccache() { # ARCH REF
+  local arch="$1" ref="$2" deb ver up root="$WORK/sccache-$1"
+  deb="$(deb_for sccache "$arch")"
+  ver="$(dpkg-deb -f "$deb" Version)"
+  up="${ver#*:}"; up="${up%-*}"; up="${up//\~\~/-}"; up="${up//\~/-}"
+  [ "$up" = "$SCCACHE_VERSION" ] || die "sccache is $ver, but this script tags it $SCCACHE_VERSION: update SCCACHE_VERSION (and the profiles that name the tag)"
+  local x="$WORK/sccache-deb-$arch"
+  rm -rf "$x" "$root"; dpkg-deb -x "$deb" "$x"
+  mkdir -p "$root/usr/bin"
+  install -m 0755 "$x/usr/bin/sccache" "$root/usr/bin/sccache"
+  load_rootfs "$root" "$ref" "$arch" sccache '["/usr/bin/sccache","--help"]' "sccache $ver ($arch)"
 }
 
 # The debootstrap tarball for ARCH/KIND: the downloaded .debs, made once and reused.
@@ -342,6 +360,7 @@ for arch in "${ARCHES[@]}"; do
     log "building $ref"
     case "$kind" in
       busybox) build_busybox "$arch" "$ref" ;;
+      sccache) build_sccache "$arch" "$ref" ;;
       devel|runtime) build_debian "$kind" "$arch" "$ref" ;;
     esac
     # A rebuild leaves the previous image untagged: drop it unless something uses it.

@@ -6,6 +6,7 @@ import type { ProgressSink } from '../progress/progress-sink';
 import { indexTag, putImageIndex } from '../registry/image-index';
 import { hashTag, registryName, registryRepository, type RegistryTarget } from '../registry/registry-target';
 import { RegistryBuilder } from './registry-builder';
+import type { SccacheStats } from './sccache-stats';
 import { runGraph, SUCCEEDED, type NodeBuilder, type NodeResult } from './run-graph';
 
 export interface BuildPlanOptions {
@@ -21,6 +22,8 @@ export interface BuildPlanOptions {
   registry?: RegistryTarget;
   /** Registry tags whose images seed BuildKit's cache (default: the human tags). */
   cacheTags?: string[];
+  /** Rebuild every planned node, running every step again. */
+  noCache?: boolean;
 }
 
 export interface BuildPlanResult {
@@ -32,6 +35,8 @@ export interface BuildPlanResult {
   indexes: string[];
   /** Per built node, the registry images BuildKit imported cache from (registry mode). */
   cacheSources: Map<string, string[]>;
+  /** Per built node, what its compile steps reported from sccache. */
+  sccache: Map<string, SccacheStats>;
 }
 
 /** One engine for everything, or the engine that builds each platform (see platformEngines). */
@@ -45,6 +50,7 @@ export type EngineChoice = EngineConnection | ((platform: string) => EngineConne
 export async function buildPlan(engines: EngineChoice, plan: Plan, options: BuildPlanOptions): Promise<BuildPlanResult> {
   const engineFor = typeof engines === 'function' ? engines : () => engines;
   const builders = new Map<EngineConnection, NodeBuilder>();
+  const sccache = new Map<string, SccacheStats>();
   // Each engine's registry builder records its cache sources; the result merges them.
   const cacheSourceMaps: Map<string, string[]>[] = [];
   const collectCacheSources = () => new Map(cacheSourceMaps.flatMap((m) => [...m]));
@@ -52,7 +58,13 @@ export async function buildPlan(engines: EngineChoice, plan: Plan, options: Buil
     const engine = engineFor(build.platform);
     let builder = builders.get(engine);
     if (!builder) {
-      const engineOptions = { networkMode: options.networkMode, extraLabels: options.extraLabels, progress: options.progress };
+      const engineOptions = {
+        networkMode: options.networkMode,
+        extraLabels: options.extraLabels,
+        progress: options.progress,
+        noCache: options.noCache,
+        onSccacheStats: (b: PlannedBuild, stats: SccacheStats) => sccache.set(b.key, stats),
+      };
       builder = options.registry
         ? new RegistryBuilder(engine, options.registry, plan, { ...engineOptions, cacheTags: options.cacheTags ?? options.tags ?? [] })
         : new EngineBuilder(engine, engineOptions);
@@ -72,7 +84,7 @@ export async function buildPlan(engines: EngineChoice, plan: Plan, options: Buil
     if (r.outcome === 'failed' && r.error instanceof BuildFailure) await explainMissingBase(engineFor(r.build.platform), plan, r.build, r.error);
   }
   const ok = results.every((r) => SUCCEEDED.includes(r.outcome));
-  if (!ok) return { results, ok, tagged: [], indexes: [], cacheSources: collectCacheSources() };
+  if (!ok) return { results, ok, tagged: [], indexes: [], cacheSources: collectCacheSources(), sccache };
   const indexes = options.registry && plan.platforms.length > 1 ? await writeIndexes(plan, options.registry) : new Map<string, string>();
   const tagged = await promote(engineFor, plan, options.tags ?? [], options.registry, indexes);
   return {
@@ -81,6 +93,7 @@ export async function buildPlan(engines: EngineChoice, plan: Plan, options: Buil
     tagged,
     indexes: [...indexes.entries()].map(([id, tag]) => `${registryName(options.registry!, byNode(plan).get(id)![0])}:${tag}`),
     cacheSources: collectCacheSources(),
+    sccache,
   };
 }
 

@@ -37,9 +37,11 @@ export class RegistryBuilder implements NodeBuilder {
       customize: (b) => this.customize(b),
     });
     this.cacheTags = options.cacheTags;
+    this.noCache = options.noCache ?? false;
   }
 
   async check(build: PlannedBuild): Promise<'in registry' | undefined> {
+    if (this.noCache) return undefined;
     const digest = await this.naming(build, () => this.target.client.manifestDigest(registryRepository(this.target, build), hashTag(build)));
     return digest ? 'in registry' : undefined;
   }
@@ -62,7 +64,7 @@ export class RegistryBuilder implements NodeBuilder {
     const name = registryName(this.target, build);
     const tag = hashTag(build);
     // The engine may hold the image from an earlier local build: then pushing is all that is left to do.
-    const alreadyBuilt = await imageExists(this.engine, build.tag);
+    const alreadyBuilt = !this.noCache && (await imageExists(this.engine, build.tag));
     if (alreadyBuilt) await this.engine.docker.getImage(build.tag).tag({ repo: name, tag });
     else {
       // Offer only cache images that exist: the summary then says exactly which earlier image seeded this build.
@@ -88,6 +90,7 @@ export class RegistryBuilder implements NodeBuilder {
   }
 
   private readonly cacheTags: string[];
+  private readonly noCache: boolean;
 
   private customize(build: PlannedBuild) {
     const buildArgs = { ...build.buildArgs };

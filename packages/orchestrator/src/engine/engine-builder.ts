@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { relative } from 'node:path';
 import type { NodeBuilder } from '../build/run-graph';
 import { imageLabels } from '../build/image-labels';
+import { SccacheLogScanner, type SccacheStats } from '../build/sccache-stats';
 import type { PlannedBuild } from '../plan/make-plan';
 import { OUTSIDE_DOCKERFILE_NAME, packContext } from '../pack/pack-context';
 import { NodeProgress } from '../progress/node-progress';
@@ -25,6 +26,10 @@ export interface EngineBuilderOptions {
    * session) and build secrets. Default: credentials from ~/.docker/config.json (DOCKER_CONFIG honoured).
    */
   session?: SessionServices;
+  /** Rebuild and run every step again (BuildKit `nocache`, which also starts cache mounts empty). */
+  noCache?: boolean;
+  /** Called after a successful build with the sccache statistics its compile steps printed, if any. */
+  onSccacheStats?(build: PlannedBuild, stats: SccacheStats): void;
   /** Per-build changes for registry mode: upstream references, extra tags, cache sources, extra args. */
   customize?(build: PlannedBuild): BuildCustomization;
 }
@@ -46,6 +51,8 @@ export class EngineBuilder implements NodeBuilder {
   ) {}
 
   async check(build: PlannedBuild): Promise<'up to date' | undefined> {
+    // --no-cache rebuilds everything planned: the hash tag is a cache too.
+    if (this.options.noCache) return undefined;
     return (await imageExists(this.engine, build.tag)) ? 'up to date' : undefined;
   }
 
@@ -67,6 +74,7 @@ export class EngineBuilder implements NodeBuilder {
     let packError: Error | undefined;
     tar.on('error', (e) => (packError = e));
     const session = await this.openSession();
+    const sccache = new SccacheLogScanner();
     try {
       const response = await dial(this.engine, {
         t: [build.tag, ...(custom.extraTags ?? [])],
@@ -77,18 +85,26 @@ export class EngineBuilder implements NodeBuilder {
         networkmode: this.options.networkMode ?? 'default',
         platform: build.platform,
         ...(node.target ? { target: node.target } : {}),
+        ...(this.options.noCache ? { nocache: 'true' } : {}),
         version: '2',
         buildid: buildId,
         ...(session ? { session: session.id } : {}),
       }, tar, signal);
       try {
-        await consumeEngineResponse(response, { onMessage: (m) => progress.onMessage(m) });
+        await consumeEngineResponse(response, {
+          onMessage: (m) => {
+            progress.onMessage(m);
+            if (m.kind === 'trace') for (const log of m.status.logs) sccache.feed(log.vertex, Buffer.from(log.msg).toString('utf8'));
+          },
+        });
       } finally {
         // The daemon may answer before it has read the whole tar (full duplex): stop sending either way.
         tar.destroy();
       }
       if (packError) throw packError;
       progress.finish();
+      const stats = sccache.result();
+      if (stats) this.options.onSccacheStats?.(build, stats);
     } catch (e) {
       const error = packError ?? (e as Error);
       const message = signal.aborted ? 'canceled' : error.message;

@@ -81,6 +81,27 @@ describe('the fragments CLI against the real engine', () => {
     }
   }, 300_000);
 
+  it('reports the sccache statistics of compile steps: a rebuild of the same sources hits the compiler cache', async () => {
+    const root = stackCopy(fx.prefix);
+    try {
+      const args = ['--root', root, '--profile', 'local', 'build', 'nixl', '--label', `${RUN_LABEL}=${fx.runId}`, '--progress', 'plain'];
+      // A file only this run has makes BuildKit run the compile step (its COPY layer is new); the sources are the
+      // same, so whatever the cache held before, after this build it holds them.
+      writeFileSync(join(root, 'fragments/nixl/src/NOTE.txt'), `first ${fx.runId}\n`);
+      const first = await fragments(args);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/^sccache for nixl: 2 compile requests, \d hits, \d misses/m);
+      // Changed again: the step runs again with the same C sources, and every compile hits.
+      writeFileSync(join(root, 'fragments/nixl/src/NOTE.txt'), `second ${fx.runId}\n`);
+      const second = await fragments(args);
+      expect(second.code).toBe(0);
+      expect(second.stdout).toMatch(/^nixl\s+linux\/amd64\s+built/m);
+      expect(second.stdout).toMatch(/^sccache for nixl: 2 compile requests, 2 hits, 0 misses \(100% hit rate\)$/m);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('Ctrl-C cancels the build (RUN sleep 61: a duration no other test uses) on the engine and exits non-zero', async () => {
     const ws = testStack(fx.prefix, { 'fragments/other/Dockerfile': `ARG BASE\nFROM \${BASE}\nRUN echo ${fx.runId}-sigint && sleep 61\n` });
     try {

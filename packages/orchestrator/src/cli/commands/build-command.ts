@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { formatSummary } from '../../build/build-summary';
 import { buildPlan } from '../../build/build-plan';
+import { formatSccacheStats } from '../../build/sccache-stats';
 import { BuildFailure } from '../../engine/build-failure';
 import { platformEngines } from '../../engine/platform-engines';
 import { makePlan } from '../../plan/make-plan';
@@ -19,6 +20,7 @@ interface BuildOptions {
   push?: boolean;
   registry?: string;
   cacheFrom?: string[];
+  cache: boolean;
 }
 
 export function registerBuildCommand(program: Command) {
@@ -34,6 +36,7 @@ export function registerBuildCommand(program: Command) {
     .option('--progress <mode>', 'auto (live view on a terminal), plain or tty', 'auto')
     .option('--push', 'push every node by hash tag to --registry; nodes the registry holds are not built (nor pulled)')
     .option('--registry <host[:port][/prefix]>', 'registry for --push and its cache (env FRAGMENTS_REGISTRY)', process.env.FRAGMENTS_REGISTRY)
+    .option('--no-cache', 'rebuild every planned node and run every step again (BuildKit then starts cache mounts such as sccache empty too)')
     .option('--cache-from <tag>', 'registry tags of earlier images used as build cache (repeatable; default: the --tag values)', collectList)
     .action(async (targets: string[], opts: BuildOptions, command: Command) => {
       const graph = graphFromOptions(command);
@@ -62,6 +65,7 @@ export function registerBuildCommand(program: Command) {
           tags: opts.tag,
           registry,
           cacheTags: opts.cacheFrom,
+          noCache: !opts.cache,
           signal: controller.signal,
           progress,
         });
@@ -72,6 +76,7 @@ export function registerBuildCommand(program: Command) {
           }
         }
         process.stdout.write('\n' + formatSummary(result.results));
+        for (const [key, stats] of result.sccache) process.stdout.write(`sccache for ${key}: ${formatSccacheStats(stats)}\n`);
         for (const [key, sources] of result.cacheSources) {
           process.stdout.write(`cache for ${key}: ${sources.length > 0 ? sources.join(', ') : 'none in the registry yet'}\n`);
         }
