@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { canonicalMode } from '../context/canonical-mode';
-import { linkEscapesContext, listContextFiles, type ContextEntry } from '../context/context-files';
+import { linkEscapesContext, listContextFiles, type ContextEntry, type ContextListing } from '../context/context-files';
 import { UserError } from '../errors/user-error';
 import { FRAGMENT_FILE } from '../workspace/paths';
 import type { GraphNode } from '../graph/fragment-graph';
@@ -39,13 +39,19 @@ export interface NodeHash {
 
 const HASH_CONCURRENCY = 8;
 
+/** The context a node sends: the same for every platform, so a plan walks it once per node (see makePlan). */
+export function listNodeContext(node: GraphNode): Promise<ContextListing> {
+  return listContextFiles({ contextDir: node.contextDir, dockerfilePath: node.fragment.dockerfile });
+}
+
 export async function hashNode(
   node: GraphNode,
   platform: string,
   buildArgs: Record<string, string>,
   upstreamHashes: Record<string, string>,
+  listing: Promise<ContextListing> = listNodeContext(node),
 ): Promise<NodeHash> {
-  const listed = await listContextFiles({ contextDir: node.contextDir, dockerfilePath: node.fragment.dockerfile });
+  const listed = await listing;
   // fragment.yaml is the orchestrator's metadata, not build input: what it binds is hashed as resolved args, so
   // editing a description or adding a variant must not rebuild. It is never sent to the engine either.
   const configPath = join(node.fragment.dir, FRAGMENT_FILE);

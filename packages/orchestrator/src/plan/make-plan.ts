@@ -1,7 +1,7 @@
 import { UserError } from '../errors/user-error';
 import type { FragmentGraph, GraphNode } from '../graph/fragment-graph';
 import type { Variant } from '../graph/variants';
-import { hashNode, type NodeHash } from '../hash/node-hash';
+import { hashNode, listNodeContext, type NodeHash } from '../hash/node-hash';
 import { hostPlatform } from './host-platform';
 import { resolveBuildArgs } from './resolve-build-args';
 import { selectClosure } from './select-nodes';
@@ -58,6 +58,12 @@ export async function makePlan(graph: FragmentGraph, options: PlanOptions): Prom
 
   // Each node's hash needs its upstream hashes: chain promises so independent nodes hash concurrently.
   const pending = new Map<string, Promise<PlannedBuild>>();
+  const listings = new Map<string, ReturnType<typeof listNodeContext>>();
+  const listingOf = (node: GraphNode) => {
+    let listing = listings.get(node.id);
+    if (!listing) listings.set(node.id, (listing = listNodeContext(node)));
+    return listing;
+  };
   const plan = (id: string, platform: string): Promise<PlannedBuild> => {
     const key = keyOf(id, platform);
     let promise = pending.get(key);
@@ -67,7 +73,7 @@ export async function makePlan(graph: FragmentGraph, options: PlanOptions): Prom
         const ups = await Promise.all(Object.entries(node.uses).map(async ([arg, upId]) => [arg, await plan(upId, platform)] as const));
         const upByNode = new Map(ups.map(([, build]) => [build.node.id, build]));
         const { buildArgs, unlocked } = resolveBuildArgs(node, platform, graph.pins, (upId) => upByNode.get(upId)!.tag);
-        const content = await hashNode(node, platform, buildArgs, Object.fromEntries(ups.map(([arg, b]) => [arg, b.hash])));
+        const content = await hashNode(node, platform, buildArgs, Object.fromEntries(ups.map(([arg, b]) => [arg, b.hash])), listingOf(node));
         return {
           key,
           node,
