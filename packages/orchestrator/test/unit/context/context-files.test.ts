@@ -197,9 +197,14 @@ describe('listContextFiles: .dockerignore', () => {
 });
 
 // Permission bits do not stop root, so these only run as an ordinary user.
-const asNonRoot = process.getuid?.() === 0 ? it.skip : it;
+// As root they are skipped visibly: the reason is part of the test name jest prints.
+const asNonRoot: (name: string, fn: () => Promise<void>) => void =
+  process.getuid?.() === 0 ? (name, fn) => it.skip(`${name} [skipped: running as root, which reads every folder]`, fn) : (name, fn) => it(name, fn);
 
 describe('listContextFiles: unreadable folders', () => {
+  if (process.getuid?.() === 0) {
+    beforeAll(() => process.stdout.write('\n[context-files] unreadable-folder tests SKIPPED: running as root, which reads every folder\n'));
+  }
   asNonRoot('ignores an unreadable folder that is excluded, even when entered for a wildcard exception', async () => {
     const ctx = path.join(tmp, 'ctx');
     write(ctx, { '.dockerignore': 'locked\n!**/keep.txt', 'locked/keep.txt': '', 'a.txt': '' });
