@@ -201,10 +201,11 @@ describe('listContextFiles: .dockerignore', () => {
 const asNonRoot: (name: string, fn: () => Promise<void>) => void =
   process.getuid?.() === 0 ? (name, fn) => it.skip(`${name} [skipped: running as root, which reads every folder]`, fn) : (name, fn) => it(name, fn);
 
+if (process.getuid?.() === 0) {
+  process.stdout.write('\n[context-files] 2 unreadable-folder tests SKIPPED: running as root, which reads every folder\n');
+}
+
 describe('listContextFiles: unreadable folders', () => {
-  if (process.getuid?.() === 0) {
-    beforeAll(() => process.stdout.write('\n[context-files] unreadable-folder tests SKIPPED: running as root, which reads every folder\n'));
-  }
   asNonRoot('ignores an unreadable folder that is excluded, even when entered for a wildcard exception', async () => {
     const ctx = path.join(tmp, 'ctx');
     write(ctx, { '.dockerignore': 'locked\n!**/keep.txt', 'locked/keep.txt': '', 'a.txt': '' });
