@@ -72,7 +72,15 @@ export class EngineBuilder implements NodeBuilder {
       outsideDockerfile: outside ? readFileSync(node.fragment.dockerfile, 'utf8') : undefined,
     });
     let packError: Error | undefined;
-    tar.on('error', (e) => (packError = e));
+    // A tar stream that fails (a file vanished or changed) leaves the request body unfinished, and the engine would
+    // wait for the rest forever: end the request too. The caller's signal (cancel) ends it the same way.
+    const request = new AbortController();
+    const abortRequest = () => request.abort();
+    signal.addEventListener('abort', abortRequest, { once: true });
+    tar.on('error', (e) => {
+      packError = e;
+      request.abort(e);
+    });
     const session = await this.openSession();
     const sccache = new SccacheLogScanner();
     try {
@@ -89,7 +97,7 @@ export class EngineBuilder implements NodeBuilder {
         version: '2',
         buildid: buildId,
         ...(session ? { session: session.id } : {}),
-      }, tar, signal);
+      }, tar, request.signal);
       try {
         await consumeEngineResponse(response, {
           onMessage: (m) => {
@@ -112,6 +120,7 @@ export class EngineBuilder implements NodeBuilder {
       throw new BuildFailure(build.key, message, report);
     } finally {
       signal.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', abortRequest);
       await session?.close();
     }
   }

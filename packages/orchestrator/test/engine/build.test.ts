@@ -110,15 +110,22 @@ describe('builds through the real engine', () => {
     await expect(plan(['other'])).rejects.toThrow(/symlink that points outside it: passwd -> \/etc\/passwd/);
   });
 
-  it('fails cleanly when a context file vanishes between plan and build', async () => {
-    const p = await plan(['other']);
-    ws.write('fragments/other/data.txt', 'x');
-    const withFile = await plan(['other']);
-    rmSync(join(ws.root, 'fragments/other/data.txt'));
-    const result = await buildPlan(fx.engine, withFile, { parallel: 1, networkMode: 'none', extraLabels: fx.labels, progress: fx.progress() });
-    expect(result.results[0].outcome).toBe('failed');
-    expect(String((result.results[0].error as Error).message)).toMatch(/data\.txt|ENOENT/);
-    expect(p.builds[0].hash).not.toBe(withFile.builds[0].hash);
+  it('fails cleanly (and never hangs) when a context file vanishes between plan and build', async () => {
+    // The packer's error used to leave the request body unfinished and the engine waiting for it: about half of the
+    // runs hung. Several rounds, each with a deadline, make that failure mode visible.
+    for (let round = 0; round < 5; round++) {
+      ws.write('fragments/other/data.txt', `round ${round}`);
+      const withFile = await plan(['other']);
+      rmSync(join(ws.root, 'fragments/other/data.txt'));
+      const result = await Promise.race([
+        buildPlan(fx.engine, withFile, { parallel: 1, networkMode: 'none', extraLabels: fx.labels, progress: fx.progress() }),
+        new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 15_000)),
+      ]);
+      expect(result).not.toBe('hung');
+      if (result === 'hung') return;
+      expect(result.results[0].outcome).toBe('failed');
+      expect(String((result.results[0].error as Error).message)).toMatch(/data\.txt|ENOENT/);
+    }
   });
 
   it('cancels a running `RUN sleep 60` on the engine within a few seconds', async () => {
