@@ -85,13 +85,14 @@ export async function buildPlan(engines: EngineChoice, plan: Plan, options: Buil
   }
   const ok = results.every((r) => SUCCEEDED.includes(r.outcome));
   if (!ok) return { results, ok, tagged: [], indexes: [], cacheSources: collectCacheSources(), sccache };
-  const indexes = options.registry && plan.platforms.length > 1 ? await writeIndexes(plan, options.registry) : new Map<string, string>();
-  const tagged = await promote(engineFor, plan, options.tags ?? [], options.registry, indexes);
+  const nodes = byNode(plan);
+  const indexes = options.registry && plan.platforms.length > 1 ? await writeIndexes(nodes, options.registry) : new Map<string, string>();
+  const tagged = await promote(engineFor, plan, nodes, options.tags ?? [], options.registry, indexes);
   return {
     results,
     ok,
     tagged,
-    indexes: [...indexes.entries()].map(([id, tag]) => `${registryName(options.registry!, byNode(plan).get(id)![0])}:${tag}`),
+    indexes: [...indexes.entries()].map(([id, tag]) => `${registryName(options.registry!, nodes.get(id)![0])}:${tag}`),
     cacheSources: collectCacheSources(),
     sccache,
   };
@@ -104,9 +105,9 @@ function byNode(plan: Plan): Map<string, PlannedBuild[]> {
 }
 
 /** One index per node over its per-platform hash tags; returns node id -> index tag. */
-async function writeIndexes(plan: Plan, registry: RegistryTarget): Promise<Map<string, string>> {
+async function writeIndexes(nodes: Map<string, PlannedBuild[]>, registry: RegistryTarget): Promise<Map<string, string>> {
   const tags = new Map<string, string>();
-  for (const [id, builds] of byNode(plan)) {
+  for (const [id, builds] of nodes) {
     const tag = indexTag(builds);
     const children = builds.map((b) => ({ platform: b.platform, reference: hashTag(b) }));
     await putImageIndex(registry.client, registryRepository(registry, builds[0]), children, tag);
@@ -123,6 +124,7 @@ async function writeIndexes(plan: Plan, registry: RegistryTarget): Promise<Map<s
 async function promote(
   engineFor: (platform: string) => EngineConnection,
   plan: Plan,
+  nodes: Map<string, PlannedBuild[]>,
   tags: string[],
   registry: RegistryTarget | undefined,
   indexes: Map<string, string>,
@@ -130,7 +132,7 @@ async function promote(
   const moved: string[] = [];
   for (const tag of tags) {
     if (registry) {
-      for (const [id, builds] of byNode(plan)) {
+      for (const [id, builds] of nodes) {
         const repository = registryRepository(registry, builds[0]);
         const source = indexes.get(id) ?? hashTag(builds[0]);
         const manifest = await registry.client.manifestBytes(repository, source);

@@ -56,3 +56,8 @@ export async function platformEngines(platforms: readonly string[], env: NodeJS.
 export function normalizeArch(machine: string): string {
   return ({ x86_64: 'amd64', aarch64: 'arm64', armv7l: 'arm/v7' } as Record<string, string>)[machine] ?? machine;
 }
+
+/** `linux/arm64: emulated (QEMU on amd64) on unix:///var/run/docker.sock (default engine)`, for plan and build. */
+export function describePlatformEngine(pe: PlatformEngine): string {
+  return `${pe.platform}: ${pe.native ? 'native' : `emulated (QEMU on ${pe.engineArch})`} on ${pe.engine.address} (${pe.source})`;
+}

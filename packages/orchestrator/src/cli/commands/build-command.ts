@@ -3,7 +3,7 @@ import { formatSummary } from '../../build/build-summary';
 import { buildPlan } from '../../build/build-plan';
 import { formatSccacheStats } from '../../build/sccache-stats';
 import { BuildFailure } from '../../engine/build-failure';
-import { platformEngines } from '../../engine/platform-engines';
+import { describePlatformEngine, platformEngines } from '../../engine/platform-engines';
 import { makePlan } from '../../plan/make-plan';
 import { createProgressSink } from '../../progress/create-sink';
 import { UserError } from '../../errors/user-error';
@@ -47,7 +47,7 @@ export function registerBuildCommand(program: Command) {
       const registry = opts.push ? registryTarget(opts.registry!) : undefined;
       const engines = await platformEngines(plan.platforms);
       for (const pe of engines.values()) {
-        process.stderr.write(`${pe.platform}: ${pe.native ? 'native' : `emulated (QEMU on ${pe.engineArch})`} on ${pe.engine.address} (${pe.source})\n`);
+        process.stderr.write(`${describePlatformEngine(pe)}\n`);
       }
       const controller = new AbortController();
       const cancel = (signal: string) => {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { describeChanges, engineStatus, type NodeStatus } from '../../build/engine-status';
-import { platformEngines, type PlatformEngine } from '../../engine/platform-engines';
+import { describePlatformEngine, platformEngines, type PlatformEngine } from '../../engine/platform-engines';
 import { hashTag, registryRepository, registryTarget } from '../../registry/registry-target';
 import { isUserError } from '../../errors/user-error';
 import { makePlan, planToJson, type Plan } from '../../plan/make-plan';
@@ -52,7 +52,7 @@ async function statuses(plan: Plan, registrySpec?: string): Promise<Map<string, 
     return undefined;
   }
   for (const pe of engines.values()) {
-    process.stderr.write(`${pe.platform}: ${pe.native ? 'native' : `emulated (QEMU on ${pe.engineArch})`} on ${pe.engine.address} (${pe.source})\n`);
+    process.stderr.write(`${describePlatformEngine(pe)}\n`);
   }
   const registry = registrySpec ? registryTarget(registrySpec) : undefined;
   const entries = await Promise.all(
