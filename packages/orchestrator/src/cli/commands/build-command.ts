@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { formatSummary } from '../../build/build-summary';
-import { buildPlan } from '../../build/build-plan';
-import { formatSccacheStats } from '../../build/sccache-stats';
-import { BuildFailure } from '../../engine/build-failure';
+import { formatSummary } from '../../orchestration/build-summary';
+import { buildPlan } from '../../orchestration/build-plan';
+import { formatSccacheStats } from '../../orchestration/sccache-stats';
+import { BuildFailure } from '../../orchestration/build-failure';
 import { describePlatformEngine, platformEngines } from '../../engine/platform-engines';
 import { makePlan } from '../../plan/make-plan';
 import { createProgressSink } from '../../progress/create-sink';

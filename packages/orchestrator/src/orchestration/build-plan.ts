@@ -1,6 +1,6 @@
 import type { EngineConnection } from '../engine/connect-engine';
-import { EngineBuilder, imageExists } from '../engine/engine-builder';
-import { BuildFailure } from '../engine/build-failure';
+import { EngineBuilder, imageExists } from './engine-builder';
+import { BuildFailure } from './build-failure';
 import type { Plan, PlannedBuild } from '../plan/make-plan';
 import type { ProgressSink } from '../progress/progress-sink';
 import { indexTag, putImageIndex } from '../registry/image-index';
