@@ -1,5 +1,5 @@
 import type { EngineConnection } from '../engine/connect-engine';
-import { imageExists } from '../engine/image-exists';
+import { imageExists } from '../engine/engine-queries';
 import { EngineBuilder } from './engine-builder';
 import { BuildFailure } from './build-failure';
 import type { Plan, PlannedBuild } from '../plan/make-plan';

@@ -12,7 +12,7 @@ import { BuildFailure } from './build-failure';
 import type { EngineConnection } from '../engine/connect-engine';
 import { cancelBuild, postBuild } from '../engine/build-request';
 import { consumeEngineResponse } from '../engine/consume-response';
-import { imageExists } from '../engine/image-exists';
+import { imageExists } from '../engine/engine-queries';
 import { loadDockerCredentials } from '../registry/docker-credentials';
 import { openBuildSession, SessionUpgradeError, type BuildSession, type SessionServices } from '../session';
 

@@ -1,6 +1,6 @@
 import { BuildFailure } from './build-failure';
 import type { EngineConnection } from '../engine/connect-engine';
-import { imageExists } from '../engine/image-exists';
+import { imageExists } from '../engine/engine-queries';
 import { EngineBuilder, type EngineBuilderOptions } from './engine-builder';
 import { pushImage } from '../engine/push-image';
 import type { Plan, PlannedBuild } from '../plan/make-plan';

@@ -1,6 +1,6 @@
 import { buildPlan } from '../../src/orchestration/build-plan';
 import { platformEngines } from '../../src/engine/platform-engines';
-import { imageExists } from '../../src/engine/image-exists';
+import { imageExists } from '../../src/engine/engine-queries';
 import { makePlan } from '../../src/plan/make-plan';
 import { loadGraph } from '../../src/graph/load-graph';
 import { engineFixture, type EngineFixture } from '../support/engine-fixture';

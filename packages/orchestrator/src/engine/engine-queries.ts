@@ -1,5 +1,7 @@
 import type { EngineConnection } from './connect-engine';
 
+// The small read-only questions a plan or a build asks the engine.
+
 /** True when the engine holds `ref`; any answer but 200/404 is an engine problem and is thrown. */
 export async function imageExists(engine: EngineConnection, ref: string): Promise<boolean> {
   try {
