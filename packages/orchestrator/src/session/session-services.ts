@@ -18,6 +18,8 @@ import {
 
 import type { RegistryCredentials } from '../model/registry-credentials';
 
+export type { RegistryCredentials }; // the one shape, from model/
+
 export interface SessionServices {
   /**
    * Registry credentials for one host, exactly as BuildKit names it: `127.0.0.1:5000`, `ghcr.io`, and Docker Hub
