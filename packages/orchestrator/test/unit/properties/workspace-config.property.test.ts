@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { tempWorkspace } from '../../support/temp-workspace';
 import { propertyOptions } from '../../support/property-options';
@@ -55,7 +55,8 @@ const KEYS = [
 ];
 /** Values that are wrong in interesting ways: dangling or cyclic references, bad names, escapes from the folder. */
 const WRONG = fc.constantFrom<unknown>(
-  'top', 'top.a', 'top.c', 'mid', 'base', 'missing', '', 'Bad Name', '${flavor}', '${nope}', '..', '../..', '/', 'sub',
+  // No "/" or "../../..": a context there would walk (and hash) the machine's whole file system or /tmp.
+  'top', 'top.a', 'top.c', 'mid', 'base', 'missing', '', 'Bad Name', '${flavor}', '${nope}', '..', '../..', 'sub',
   'stage', 'nostage', 'busybox', 'per', 'windows/amd64', 'linux/arm64', 'UPPER/x:1', 'ftp://x', 'file:///etc/passwd',
   [], {}, null, 0, -1, 1e300, true, ['a', 'a'], ['A B'], { flavor: [] }, { BASE: 'top' }, { MID: 'top.a' }, { X: 'mid' },
   { 'linux/amd64': 'local/x:1' }, { url: { 'linux/arm64': 'https://example.invalid/g' } },
@@ -121,6 +122,12 @@ function writeWorkspace(w: Workspace) {
   const model = validModel();
   for (const m of w.mutations) setIn(model[m.file] as Record<string, unknown>, m.path, m.value);
   const ws = tempWorkspace();
+  // Never let a generated context reach outside the temp workspace (a walk of / or /tmp); it then simply does not exist.
+  for (const name of ['base', 'mid', 'top']) {
+    const config = model[name] as Record<string, unknown> | null;
+    const context = config && typeof config === 'object' ? config.context : undefined;
+    if (typeof context === 'string' && relative(ws.root, resolve(ws.root, 'fragments', name, context)).startsWith('..')) config!.context = 'outside';
+  }
   for (const [key, file] of Object.entries(FILES)) ws.write(file, w.rawYaml?.file === key ? w.rawYaml.text : stringify(model[key]));
   for (const [name, text] of Object.entries(DOCKERFILES)) {
     ws.write(`fragments/${name}/Dockerfile`, w.dockerfile?.fragment === name ? w.dockerfile.text : text);
