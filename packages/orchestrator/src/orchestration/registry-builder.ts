@@ -2,6 +2,7 @@ import { BuildFailure } from './build-failure';
 import type { EngineConnection } from '../engine/connect-engine';
 import { imageExists } from '../engine/engine-queries';
 import { EngineBuilder, type EngineBuilderOptions } from './engine-builder';
+import { foreignHashTagMessage, inspectHashTag } from './hash-tag-check';
 import { pushImage } from '../engine/push-image';
 import type { Plan, PlannedBuild } from '../plan/make-plan';
 import { RegistryError } from '../registry/registry-client';
@@ -39,12 +40,16 @@ export class RegistryBuilder implements NodeBuilder {
     });
     this.cacheTags = options.cacheTags;
     this.noCache = options.noCache ?? false;
+    this.onNote = options.onNote;
   }
 
   async check(build: PlannedBuild): Promise<'in registry' | undefined> {
     if (this.noCache) return undefined;
-    const digest = await this.naming(build, () => this.target.client.manifestDigest(registryRepository(this.target, build), hashTag(build)));
-    return digest ? 'in registry' : undefined;
+    // Trust a hash tag only when the image it names carries this hash: downstream builds start from it.
+    const found = await this.naming(build, () => inspectHashTag(this.target, build));
+    if (found.state === 'missing') return undefined;
+    if (found.state === 'foreign') throw new BuildFailure(build.key, foreignHashTagMessage(this.target, build, found, 'already'));
+    return 'in registry';
   }
 
   build(build: PlannedBuild, signal: AbortSignal): Promise<void | 'pushed'> {
@@ -81,17 +86,35 @@ export class RegistryBuilder implements NodeBuilder {
     } catch (e) {
       throw new BuildFailure(build.key, `${(e as Error).message} (registry ${this.target.domain}${this.target.username ? `, user ${this.target.username}` : ''})`);
     }
-    // A concurrent job may have pushed a different image under the same hash tag (a non-reproducible step): say so
-    // rather than silently trusting either.
-    const stored = await this.target.client.manifestDigest(registryRepository(this.target, build), tag);
-    if (stored !== pushed.digest) {
-      throw new BuildFailure(build.key, `${name}:${tag} holds ${stored ?? 'nothing'} after pushing ${pushed.digest}; another build changed it concurrently`);
-    }
+    await this.verifyPushed(build, pushed.digest);
     return alreadyBuilt ? 'pushed' : undefined;
+  }
+
+  /**
+   * CI jobs (one per backend, per arch) share the registry and build overlapping closures, so another job may push
+   * the same node between our push and this read. Builds are not bit-for-bit reproducible (file times), so its
+   * manifest differs from ours; when its image carries this node's hash label it was built from the same inputs and
+   * is as good as ours: keep it (last push wins, no re-push that would only start a tug of war). Anything else under
+   * our hash tag (another hash, no label, or no tag at all) is not explained by a concurrent equivalent build: fail.
+   */
+  private async verifyPushed(build: PlannedBuild, pushedDigest: string): Promise<void> {
+    const name = registryName(this.target, build);
+    const tag = hashTag(build);
+    const found = await inspectHashTag(this.target, build, pushedDigest);
+    if (found.state === 'same') return;
+    if (found.state === 'equivalent') {
+      this.onNote?.(`${name}:${tag}: another job pushed an image of the same content hash after ours (${found.digest}, ours ${pushedDigest}); keeping it`);
+      return;
+    }
+    if (found.state === 'missing') {
+      throw new BuildFailure(build.key, `registry ${this.target.domain}: ${name}:${tag} was pushed (${pushedDigest}) but the tag is gone when read back; something deletes tags in this registry concurrently`);
+    }
+    throw new BuildFailure(build.key, foreignHashTagMessage(this.target, build, found, `after our push of ${pushedDigest}`));
   }
 
   private readonly cacheTags: string[];
   private readonly noCache: boolean;
+  private readonly onNote?: (text: string) => void;
 
   private customize(build: PlannedBuild) {
     const buildArgs = { ...build.buildArgs };
