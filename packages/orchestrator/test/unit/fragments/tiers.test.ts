@@ -58,7 +58,7 @@ describe.each([undefined, 'upstream'])('tiers of the real fragments (profile %s)
     const changed = await changedBy(profile, (pins) => {
       const old = pins.versions.vllm;
       pins.versions.vllm = 'v9.9.9';
-      bumpUrl(pins, 'vllm-wheel', old.replace(/^v/, ''), '9.9.9');
+      for (const arch of ['amd64', 'arm64']) bumpUrl(pins, `vllm-wheel-${arch}`, old.replace(/^v/, ''), '9.9.9');
     });
     expect(changed).toEqual(['backend-vllm', 'dev.vllm', 'runtime.vllm']);
   });
