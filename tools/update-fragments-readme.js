@@ -7,7 +7,7 @@
 const { readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { loadGraph } = require('../packages/orchestrator/dist/index.js');
-const { readmeSections, updateReadme } = require('../packages/orchestrator/dist/graph/graph-docs.js');
+const { readmeSections, updateReadme } = require('../packages/orchestrator/dist/render/graph-docs.js');
 
 const root = join(__dirname, '..');
 const file = join(root, 'fragments/README.md');

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildPlan } from '../../src/build/build-plan';
+import { buildPlan } from '../../src/orchestration/build-plan';
 import { makePlan } from '../../src/plan/make-plan';
 import { loadGraph } from '../../src/workspace/load-graph';
 import { engineFixture, type EngineFixture } from '../support/engine-fixture';

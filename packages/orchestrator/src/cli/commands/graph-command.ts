@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { FragmentGraph } from '../../graph/fragment-graph';
-import { plainDockerCommands, stageTable, toMermaid } from '../../graph/graph-docs';
+import { plainDockerCommands, stageTable, toMermaid } from '../../render/graph-docs';
 import { graphFromOptions } from '../global-options';
 
 export function registerGraphCommand(program: Command) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { readmeSectionNames, readmeSections, requiredArgs, updateReadme } from '../../../src/graph/graph-docs';
+import { readmeSectionNames, readmeSections, requiredArgs, updateReadme } from '../../../src/render/graph-docs';
 import { loadGraph } from '../../../src/workspace/load-graph';
 
 const repo = resolve(__dirname, '../../../../..');

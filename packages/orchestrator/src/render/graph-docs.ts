@@ -2,7 +2,7 @@ import { DockerfileParser } from 'dockerfile-ast';
 import { AUTOMATIC_PLATFORM_ARGS } from '../dockerfile/dockerfile-facts';
 import { resolveBuildArgs } from '../plan/resolve-build-args';
 import { displayPath } from '../workspace/paths';
-import type { FragmentGraph, GraphNode } from './fragment-graph';
+import type { FragmentGraph, GraphNode } from '../graph/fragment-graph';
 
 /**
  * Text forms of the graph for documentation: a Mermaid flowchart (`fragments graph --mermaid`), the stage table and
