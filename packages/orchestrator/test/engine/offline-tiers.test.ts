@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildPlan } from '../../src/orchestration/build-plan';
 import { makePlan } from '../../src/plan/make-plan';
-import { loadGraph } from '../../src/workspace/load-graph';
+import { loadGraph } from '../../src/graph/load-graph';
 import { engineFixture, type EngineFixture } from '../support/engine-fixture';
 
 const repo = resolve(__dirname, '../../../..');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readmeSectionNames, readmeSections, requiredArgs, updateReadme } from '../../../src/render/graph-docs';
-import { loadGraph } from '../../../src/workspace/load-graph';
+import { loadGraph } from '../../../src/graph/load-graph';
 
 const repo = resolve(__dirname, '../../../../..');
 const readme = readFileSync(resolve(repo, 'fragments/README.md'), 'utf8');

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { FragmentGraph } from '../../../src/graph/fragment-graph';
 import { makePlan } from '../../../src/plan/make-plan';
-import { loadGraph } from '../../../src/workspace/load-graph';
+import { loadGraph } from '../../../src/graph/load-graph';
 
 const repo = resolve(__dirname, '../../../../..');
 const PLATFORMS = ['linux/amd64', 'linux/arm64'];

@@ -1,6 +1,6 @@
 import { isUserError } from '../../../src/errors/user-error';
 import { resolveBuildArgs } from '../../../src/plan/resolve-build-args';
-import { loadGraph } from '../../../src/workspace/load-graph';
+import { loadGraph } from '../../../src/graph/load-graph';
 import { tempWorkspace } from '../../support/temp-workspace';
 
 /**

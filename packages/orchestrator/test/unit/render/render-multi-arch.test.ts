@@ -4,7 +4,7 @@ import { isUserError } from '../../../src/errors/user-error';
 import type { FragmentGraph } from '../../../src/graph/fragment-graph';
 import { renderNode } from '../../../src/render/render-node';
 import { listProfiles } from '../../../src/workspace/load-pins';
-import { loadGraph } from '../../../src/workspace/load-graph';
+import { loadGraph } from '../../../src/graph/load-graph';
 import { tempWorkspace } from '../../support/temp-workspace';
 
 const repo = resolve(__dirname, '../../../../..');
