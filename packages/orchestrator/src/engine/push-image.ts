@@ -6,6 +6,8 @@ import { consumeEngineResponse, EngineStreamError } from './consume-response';
 export interface PushAuth {
   username?: string;
   password?: string;
+  /** An OAuth2 refresh token (config.json `identitytoken`), instead of username and password. */
+  identitytoken?: string;
   serveraddress: string;
 }
 

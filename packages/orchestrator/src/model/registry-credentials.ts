@@ -4,6 +4,9 @@
 /** Credentials for one registry host. Never put these in messages: name the user at most. */
 export interface RegistryCredentials {
   username: string;
-  /** Password, or an identity token (then `username` is empty), as docker credential helpers name it. */
+  /**
+   * Password, or an identity token when `username` is empty (config.json `identitytoken`, or a helper's `<token>`
+   * username): an OAuth2 refresh token, sent as `grant_type=refresh_token` to the token service, never as Basic auth.
+   */
   secret: string;
 }

@@ -14,6 +14,7 @@ import { cancelBuild, postBuild } from '../engine/build-request';
 import { consumeEngineResponse } from '../engine/consume-response';
 import { imageExists } from '../engine/engine-queries';
 import { loadDockerCredentials } from '../registry/docker-credentials';
+import { UserError } from '../errors/user-error';
 import { openBuildSession, SessionUpgradeError, type BuildSession, type SessionServices } from '../session';
 
 export interface EngineBuilderOptions {
@@ -137,7 +138,7 @@ export class EngineBuilder implements NodeBuilder {
    */
   private async openSession(): Promise<BuildSession | undefined> {
     try {
-      return await openBuildSession(this.engine, this.options.session ?? dockerConfigSession());
+      return await openBuildSession(this.engine, this.sessionServices());
     } catch (e) {
       if (!(e instanceof SessionUpgradeError)) throw e;
       if (!this.warnedNoSession) this.options.onNote?.(`${this.engine.address} refused a BuildKit session (${e.message}); building without one (no registry credentials for pulls, no secrets)`);
@@ -147,6 +148,35 @@ export class EngineBuilder implements NodeBuilder {
   }
 
   private warnedNoSession = false;
+  private services?: SessionServices;
+  private readonly noted = new Set<string>();
+
+  /**
+   * The same services for every build of this builder, so a credential helper runs once per host per run. A failed
+   * lookup reaches BuildKit only as "credentials lookup failed" (the daemon's logs must not see what a helper said):
+   * the user gets the full message (helper, host, what to do) as a note, once.
+   */
+  private sessionServices(): SessionServices {
+    if (this.services) return this.services;
+    const base = this.options.session ?? dockerConfigSession();
+    const lookup = base.credentials;
+    this.services = !lookup
+      ? base
+      : {
+          ...base,
+          credentials: async (host) => {
+            try {
+              return await lookup(host);
+            } catch (e) {
+              const text = `registry credentials for ${host}: ${e instanceof UserError ? e.format() : (e as Error).message}`;
+              if (!this.noted.has(text)) this.options.onNote?.(text);
+              this.noted.add(text);
+              throw e;
+            }
+          },
+        };
+    return this.services;
+  }
 }
 
 /** Session services backed by the docker CLI's config.json: credentials for exactly the host BuildKit asks about. */

@@ -52,11 +52,12 @@ interface Job {
 export async function lockPins(pins: EffectivePins, options: LockOptions = {}): Promise<LockResult> {
   const jobs = listJobs(pins, options.only);
   const credentials = options.credentials ?? loadDockerCredentials();
-  const clients = new Map<string, RegistryClient>();
+  // One client per registry host, made once its credentials are known (a helper runs once per host).
+  const clients = new Map<string, Promise<RegistryClient>>();
   const client = (domain: string) => {
     let c = clients.get(domain);
     if (!c) {
-      c = new RegistryClient(domain, credentials.forDomain(domain), options.fetch);
+      c = credentials.forDomain(domain).then((found) => new RegistryClient(domain, found, options.fetch));
       clients.set(domain, c);
     }
     return c;
@@ -70,7 +71,7 @@ export async function lockPins(pins: EffectivePins, options: LockOptions = {}): 
     }
     const ref = parseImageReference(job.source);
     if (ref.digest) return undefined; // pinned in pins.yaml already
-    return resolvePlatformDigest(client(ref.domain), ref, job.platform);
+    return resolvePlatformDigest(await client(ref.domain), ref, job.platform);
   };
 
   const errors: (UserError | undefined)[] = [];

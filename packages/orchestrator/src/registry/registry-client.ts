@@ -105,6 +105,12 @@ export class RegistryClient {
     return { mediaType, digest, isIndex, manifests: json.manifests ?? [], config: json.config };
   }
 
+  /** Who we authenticate as, for messages (never the secret). */
+  private who(): string {
+    if (!this.credentials) return 'anonymous request';
+    return isIdentityToken(this.credentials) ? 'identity token' : `credentials of user "${this.credentials.username}"`;
+  }
+
   describe(repository: string): string {
     return `${this.domain}/${repository}`;
   }
@@ -158,7 +164,7 @@ export class RegistryClient {
     res = await this.send(url, init, authorization);
     if (res.status === 401 || res.status === 403) {
       await res.body?.cancel();
-      throw new RegistryError(`${this.domain} refused the ${this.credentials ? `credentials of user "${this.credentials.username}"` : 'anonymous request'} for ${this.describe(repository)} (HTTP ${res.status})`, 'auth');
+      throw new RegistryError(`${this.domain} refused the ${this.who()} for ${this.describe(repository)} (HTTP ${res.status})`, 'auth');
     }
     return res;
   }
@@ -166,6 +172,7 @@ export class RegistryClient {
   private async authorize(challenge: Challenge, scope: string): Promise<string> {
     if (challenge.scheme === 'basic') {
       if (!this.credentials) throw new RegistryError(`${this.domain} requires a login (HTTP 401, Basic auth) and no credentials are configured for it`, 'auth');
+      if (isIdentityToken(this.credentials)) throw new RegistryError(`${this.domain} asks for Basic auth, but its configured credentials are an identity token (usable only with a token service); log in with a username and password`, 'auth');
       return basicAuthorization(this.credentials);
     }
     if (challenge.scheme !== 'bearer' || !challenge.params.realm) {
@@ -174,16 +181,17 @@ export class RegistryClient {
     const realm = new URL(challenge.params.realm);
     if (challenge.params.service) realm.searchParams.set('service', challenge.params.service);
     realm.searchParams.set('scope', challenge.params.scope ?? scope);
-    const headers: Record<string, string> = this.credentials ? { Authorization: basicAuthorization(this.credentials) } : {};
     let res: Response;
     try {
-      res = await this.fetchImpl(realm, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
+      res = this.credentials && isIdentityToken(this.credentials)
+        ? await this.fetchImpl(realm.origin + realm.pathname, { method: 'POST', body: refreshTokenForm(realm, this.credentials.secret), signal: AbortSignal.timeout(this.timeoutMs) })
+        : await this.fetchImpl(realm, { headers: this.credentials ? { Authorization: basicAuthorization(this.credentials) } : {}, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (e) {
       throw new RegistryError(`cannot reach the token service ${realm.origin} of ${this.domain}: ${networkReason(e)}`, 'unreachable');
     }
     if (!res.ok) {
       await res.body?.cancel();
-      throw new RegistryError(`the token service ${realm.origin}${realm.pathname} of ${this.domain} refused ${this.credentials ? `user "${this.credentials.username}"` : 'an anonymous token'} (HTTP ${res.status})`, 'auth');
+      throw new RegistryError(`the token service ${realm.origin}${realm.pathname} of ${this.domain} refused ${this.credentials ? this.who() : 'an anonymous token'} (HTTP ${res.status})`, 'auth');
     }
     const body = (await res.json()) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
@@ -223,6 +231,23 @@ export function parseChallenge(header: string | null): Challenge {
     params[m[1].toLowerCase()] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3];
   }
   return { scheme, params, raw };
+}
+
+/** An empty username marks an identity token (config.json `identitytoken`): an OAuth2 refresh token. */
+function isIdentityToken(c: RegistryCredentials): boolean {
+  return c.username === '';
+}
+
+/**
+ * The OAuth2 token request docker makes with an identity token (distribution's token spec, "refresh_token" grant):
+ * POST to the realm, form-encoded, with service, scope and a client id.
+ */
+function refreshTokenForm(realm: URL, refreshToken: string): URLSearchParams {
+  const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'fragments' });
+  const service = realm.searchParams.get('service');
+  if (service) form.set('service', service);
+  for (const scope of realm.searchParams.getAll('scope')) form.append('scope', scope);
+  return form;
 }
 
 function basicAuthorization(c: RegistryCredentials): string {

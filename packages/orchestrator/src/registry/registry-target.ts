@@ -20,23 +20,24 @@ export interface RegistryTarget {
   /** Username whose credentials are used, for messages (never the password). */
   username?: string;
   /** Credentials for any host from the same store (BuildKit asks per host through the session). */
-  credentialsFor(host: string): RegistryCredentials | undefined;
+  credentialsFor(host: string): Promise<RegistryCredentials | undefined>;
 }
 
-export function registryTarget(spec: string, credentials: CredentialStore = loadDockerCredentials()): RegistryTarget {
+/** Resolves the target's own credentials up front (a broken credential helper fails here, before any build). */
+export async function registryTarget(spec: string, credentials: CredentialStore = loadDockerCredentials()): Promise<RegistryTarget> {
   const cleaned = spec.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
   const [domain, ...path] = cleaned.split('/');
   if (!domain || !/^[a-z0-9.-]+(:\d+)?$/i.test(domain) || (!domain.includes('.') && !domain.includes(':') && domain !== 'localhost')) {
     throw new UserError(`"${spec}" is not a registry address`, { field: '--registry' }, 'give HOST[:PORT][/prefix], e.g. 127.0.0.1:5000/dynamo or ghcr.io/ai-dynamo');
   }
-  const creds = credentials.forDomain(domain);
+  const creds = await credentials.forDomain(domain);
   return {
     spec: cleaned,
     domain,
     pathPrefix: path.join('/'),
     client: new RegistryClient(domain, creds),
-    pushAuth: creds ? { username: creds.username, password: creds.secret, serveraddress: domain } : { serveraddress: domain },
-    username: creds?.username,
+    pushAuth: pushAuth(domain, creds),
+    username: creds ? creds.username || '(identity token)' : undefined,
     credentialsFor: (host) => credentials.forDomain(host),
   };
 }
@@ -54,4 +55,11 @@ export function registryName(target: RegistryTarget, build: PlannedBuild): strin
 /** The content-hash tag, the same in the engine and the registry. */
 export function hashTag(build: PlannedBuild): string {
   return build.hash.slice(0, TAG_HEX_LENGTH);
+}
+
+/** X-Registry-Auth: an identity token goes as `identitytoken` (the engine then uses it as an OAuth2 refresh token). */
+function pushAuth(domain: string, creds: RegistryCredentials | undefined): PushAuth {
+  if (!creds) return { serveraddress: domain };
+  if (creds.username === '') return { identitytoken: creds.secret, serveraddress: domain };
+  return { username: creds.username, password: creds.secret, serveraddress: domain };
 }

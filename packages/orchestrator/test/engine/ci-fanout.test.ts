@@ -68,11 +68,11 @@ describe('CI fan-out: two engines build overlapping closures into one registry a
       networkMode: 'none',
       extraLabels: fx.labels,
       progress: fx.progress(),
-      registry: ownTarget(),
+      registry: await ownTarget(),
       tags,
       onNote: (text) => notes.push(text),
     });
-  const ownTarget = (): RegistryTarget => registryTarget(`${registry.host}/ci`, { forDomain: () => undefined });
+  const ownTarget = (): Promise<RegistryTarget> => registryTarget(`${registry.host}/ci`, { forDomain: async () => undefined });
   const failures = (r: BuildPlanResult) => r.results.filter((x) => x.outcome === 'failed').map((x) => `${x.build.key}: ${(x.error as Error)?.message}`);
 
   it('both jobs succeed, every hash tag and the human tag carry the right hash label, and one promotion job moves the rest', async () => {
@@ -87,7 +87,7 @@ describe('CI fan-out: two engines build overlapping closures into one registry a
     for (const key of ['nixl', 'dynamo']) expect(['built', 'in registry']).toContain(outcome(a, key));
 
     // No lost or wrong tag: every node of either job, by hash and by `main`, names an image labelled with its hash.
-    const target = ownTarget();
+    const target = await ownTarget();
     const builds = [...vllmPlan.builds, ...sglangPlan.builds.filter((x) => !vllmPlan.builds.some((y) => y.key === x.key))];
     expect(builds.map((x) => x.key).sort()).toEqual(['backend-sglang', 'backend-vllm', 'dynamo', 'nixl']);
     for (const build of builds) {

@@ -38,7 +38,7 @@ describe('multi-arch: amd64 natively, arm64 under QEMU, one image index per node
       });
     }
     registry = await startRegistry();
-    target = registryTarget(registry.host, { forDomain: () => undefined });
+    target = await registryTarget(registry.host, { forDomain: async () => undefined });
   });
   afterAll(async () => {
     await fx?.cleanup();

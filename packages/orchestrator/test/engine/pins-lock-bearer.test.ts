@@ -62,7 +62,7 @@ async function fakeRegistry(opts: { badDigestHeader?: boolean } = {}): Promise<F
   return { host, requests, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-const store = (creds?: RegistryCredentials): CredentialStore => ({ file: '/nowhere/config.json', forDomain: () => creds });
+const store = (creds?: RegistryCredentials): CredentialStore => ({ file: '/nowhere/config.json', forDomain: async () => creds });
 
 describe('pins lock: Bearer token auth and OCI indexes', () => {
   let fake: Fake;

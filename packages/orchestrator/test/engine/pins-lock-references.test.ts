@@ -52,27 +52,28 @@ describe('credentials from config.json', () => {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'fragments-cfg-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('reads auths per host (auth or username/password), whatever the key spelling', () => {
+  it('reads auths per host (auth, username/password or identitytoken), whatever the key spelling', async () => {
     writeFileSync(
       join(dir, 'config.json'),
       JSON.stringify({
         auths: {
           'https://index.docker.io/v1/': { auth: Buffer.from('hub:pw:with:colons').toString('base64') },
           'http://127.0.0.1:5000': { username: 'local', password: 'pw2' },
-          'ghcr.io': { identitytoken: 'not-supported' },
+          'ghcr.io': { identitytoken: 'refresh-token' },
         },
       }),
     );
     const store = loadDockerCredentials({ DOCKER_CONFIG: dir });
     expect(store.file).toBe(join(dir, 'config.json'));
-    expect(store.forDomain('docker.io')).toEqual({ username: 'hub', secret: 'pw:with:colons' });
-    expect(store.forDomain('127.0.0.1:5000')).toEqual({ username: 'local', secret: 'pw2' });
-    expect(store.forDomain('ghcr.io')).toBeUndefined();
-    expect(store.forDomain('127.0.0.1:5001')).toBeUndefined();
+    expect(await store.forDomain('docker.io')).toEqual({ username: 'hub', secret: 'pw:with:colons' });
+    expect(await store.forDomain('127.0.0.1:5000')).toEqual({ username: 'local', secret: 'pw2' });
+    // An identity token: empty username, the token as secret (docker's and BuildKit's convention).
+    expect(await store.forDomain('ghcr.io')).toEqual({ username: '', secret: 'refresh-token' });
+    expect(await store.forDomain('127.0.0.1:5001')).toBeUndefined();
   });
 
-  it('no config file: no credentials; a broken one: an error naming it', () => {
-    expect(loadDockerCredentials({ DOCKER_CONFIG: dir }).forDomain('docker.io')).toBeUndefined();
+  it('no config file: no credentials; a broken one: an error naming it', async () => {
+    expect(await loadDockerCredentials({ DOCKER_CONFIG: dir }).forDomain('docker.io')).toBeUndefined();
     writeFileSync(join(dir, 'config.json'), '{ nope');
     expect(() => loadDockerCredentials({ DOCKER_CONFIG: dir })).toThrow(/cannot read registry credentials/);
   });

@@ -29,7 +29,7 @@ describe('push to a real registry (docker-registry on 127.0.0.1)', () => {
   beforeAll(async () => {
     fx = await engineFixture();
     registry = await startRegistry();
-    target = registryTarget(`${registry.host}/ci`, { forDomain: () => undefined });
+    target = await registryTarget(`${registry.host}/ci`, { forDomain: async () => undefined });
   });
   afterAll(async () => {
     await fx?.cleanup();
@@ -98,7 +98,7 @@ describe('push to a real registry (docker-registry on 127.0.0.1)', () => {
   });
 
   it('says which registry could not be reached', async () => {
-    const closed = registryTarget(`127.0.0.1:${await freePort()}`, { forDomain: () => undefined });
+    const closed = await registryTarget(`127.0.0.1:${await freePort()}`, { forDomain: async () => undefined });
     const result = await push(['other'], [], closed);
     expect(result.results[0].outcome).toBe('failed');
     expect(result.results[0].error).toBeInstanceOf(RegistryError);
@@ -126,7 +126,7 @@ describe('push to a registry with htpasswd auth', () => {
   beforeEach(() => (ws = testStack(fx.prefix)));
   afterEach(() => ws.remove());
 
-  const withPassword = (password: string) => {
+  const withPassword = async (password: string) => {
     writeFileSync(join(configDir, 'config.json'), JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`ci:${password}`).toString('base64') } } }));
     return registryTarget(registry.host, loadDockerCredentials({ DOCKER_CONFIG: configDir }));
   };
@@ -136,7 +136,7 @@ describe('push to a registry with htpasswd auth', () => {
     });
 
   it('pushes with the credentials from config.json, and the password appears nowhere', async () => {
-    const result = await push(withPassword(sentinel));
+    const result = await push(await withPassword(sentinel));
     expect(result.results[0].outcome).toBe('built');
     expect(result.tagged).toEqual([`${registry.host}/${fx.prefix}other:main`]);
     const build = (await makePlan(loadGraph({ root: ws.root }), { targets: ['other'], platforms: ['linux/amd64'] })).builds[0];
@@ -148,7 +148,7 @@ describe('push to a registry with htpasswd auth', () => {
   });
 
   it('pulls upstream images from the private registry through the BuildKit session on a fresh engine', async () => {
-    const t = withPassword(sentinel);
+    const t = await withPassword(sentinel);
     const plan = async () => makePlan(loadGraph({ root: ws.root }), { targets: ['app'], platforms: ['linux/amd64'] });
     const first = await buildPlan(fx.engine, await plan(), { parallel: 1, networkMode: 'none', extraLabels: fx.labels, progress: fx.progress(), registry: t });
     expect(first.ok).toBe(true);
@@ -160,7 +160,7 @@ describe('push to a registry with htpasswd auth', () => {
 
   it('fails clearly with a wrong password, naming registry, user and image, and moves nothing', async () => {
     ws.write('fragments/other/extra.txt', 'so that it is not in the registry yet');
-    const result = await push(withPassword('wrong'));
+    const result = await push(await withPassword('wrong'));
     expect(result.ok).toBe(false);
     expect(result.tagged).toEqual([]);
     const message = (result.results[0].error as Error).message;
@@ -186,7 +186,7 @@ describe('a registry that dies in the middle of a run', () => {
   });
 
   it('fails the nodes it could not push, naming the registry and image, promotes nothing, and a re-run completes', async () => {
-    const target = registryTarget(registry.host, { forDomain: () => undefined });
+    const target = await registryTarget(registry.host, { forDomain: async () => undefined });
     const plan = await makePlan(loadGraph({ root: ws.root }), { targets: ['app'], platforms: ['linux/amd64'] });
     const options = { parallel: 1, networkMode: 'none', extraLabels: fx.labels, progress: fx.progress(), registry: target, tags: ['main'] };
     // lib is built and pushed; the registry dies while app builds, so app's push fails.

@@ -51,7 +51,7 @@ describe('hash tag overwritten between push and verify', () => {
         raced.push({ repository, reference, digest: await overwriteWithRelabelled(registry, repository, reference, relabel) });
       },
     });
-    return registryTarget(`${proxy.host}/ci`, { forDomain: () => undefined });
+    return registryTarget(`${proxy.host}/ci`, { forDomain: async () => undefined });
   }
 
   const otherBuild = async (): Promise<PlannedBuild> => (await makePlan(loadGraph({ root: ws.root }), { targets: ['other'], platforms: ['linux/amd64'] })).builds[0];

@@ -45,7 +45,7 @@ export function registerBuildCommand(program: Command) {
       if (opts.push && !opts.registry) {
         throw new UserError('--push needs a registry', { field: '--registry' }, 'pass --registry HOST[:PORT][/prefix] or set FRAGMENTS_REGISTRY');
       }
-      const registry = opts.push ? registryTarget(opts.registry!) : undefined;
+      const registry = opts.push ? await registryTarget(opts.registry!) : undefined;
       const engines = await platformEngines(plan.platforms);
       for (const pe of engines.values()) {
         process.stderr.write(`${describePlatformEngine(pe)}\n`);

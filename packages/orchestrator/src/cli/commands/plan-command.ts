@@ -54,7 +54,7 @@ async function statuses(plan: Plan, registrySpec?: string): Promise<Map<string, 
   for (const pe of engines.values()) {
     process.stderr.write(`${describePlatformEngine(pe)}\n`);
   }
-  const registry = registrySpec ? registryTarget(registrySpec) : undefined;
+  const registry = registrySpec ? await registryTarget(registrySpec) : undefined;
   const entries = await Promise.all(
     plan.builds.map(async (b) => {
       if (registry && (await registry.client.manifestDigest(registryRepository(registry, b), hashTag(b)))) return [b.key, { state: 'in registry' } as NodeStatus] as const;

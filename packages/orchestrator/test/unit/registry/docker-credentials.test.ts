@@ -34,29 +34,36 @@ describe('registry credentials from config.json', () => {
     return loadDockerCredentials({ DOCKER_CONFIG: dir });
   };
 
-  it('reads auths per host (base64 user:password), and gives other hosts nothing', () => {
+  it('reads auths per host (base64 user:password), and gives other hosts nothing', async () => {
     const s = store({ auths: { '127.0.0.1:5000': { auth: Buffer.from('ci:p:ss').toString('base64') }, 'https://index.docker.io/v1/': { auth: Buffer.from('hub:x').toString('base64') } } });
-    expect(s.forDomain('127.0.0.1:5000')).toEqual({ username: 'ci', secret: 'p:ss' });
-    expect(s.forDomain('docker.io')).toEqual({ username: 'hub', secret: 'x' });
-    expect(s.forDomain('ghcr.io')).toBeUndefined();
+    expect(await s.forDomain('127.0.0.1:5000')).toEqual({ username: 'ci', secret: 'p:ss' });
+    expect(await s.forDomain('docker.io')).toEqual({ username: 'hub', secret: 'x' });
+    expect(await s.forDomain('ghcr.io')).toBeUndefined();
   });
 
-  it('asks the credHelpers entry of a host, and only for that host', () => {
+  it('asks the credHelpers entry of a host, and only for that host', async () => {
     const s = store({ credHelpers: { 'registry.example.com': 'teamvault' } });
-    expect(s.forDomain('registry.example.com')).toEqual({ username: 'team', secret: 's3cret-teamvault' });
-    expect(s.forDomain('other.example.com')).toBeUndefined();
+    expect(await s.forDomain('registry.example.com')).toEqual({ username: 'team', secret: 's3cret-teamvault' });
+    expect(await s.forDomain('other.example.com')).toBeUndefined();
   });
 
-  it('falls back to credsStore for hosts without an auths entry (Docker Hub under its v1 server name)', () => {
+  it('falls back to credsStore for hosts without an auths entry (Docker Hub under its v1 server name)', async () => {
     const s = store({ credsStore: 'desktop', auths: { '127.0.0.1:5000': { auth: Buffer.from('ci:pw').toString('base64') } } });
-    expect(s.forDomain('docker.io')).toEqual({ username: 'hubuser', secret: 's3cret-desktop' });
-    expect(s.forDomain('registry-1.docker.io')).toEqual({ username: 'hubuser', secret: 's3cret-desktop' });
-    expect(s.forDomain('127.0.0.1:5000')).toEqual({ username: 'ci', secret: 'pw' });
+    expect(await s.forDomain('docker.io')).toEqual({ username: 'hubuser', secret: 's3cret-desktop' });
+    expect(await s.forDomain('registry-1.docker.io')).toEqual({ username: 'hubuser', secret: 's3cret-desktop' });
+    expect(await s.forDomain('127.0.0.1:5000')).toEqual({ username: 'ci', secret: 'pw' });
   });
 
-  it('treats a missing helper as no credentials (anonymous), not as a crash', () => {
+  it('fails clearly on a missing helper, naming helper, host and config field', async () => {
     const s = store({ credHelpers: { 'registry.example.com': 'not-installed' } });
-    expect(s.forDomain('registry.example.com')).toBeUndefined();
+    const error = await s.forDomain('registry.example.com').catch((e: UserError) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).format()).toContain('credHelpers.registry.example.com: credential helper docker-credential-not-installed (for registry.example.com) is not installed');
+  });
+
+  it('honours identitytoken entries (empty username, the token as secret), before a password in the same entry', async () => {
+    const s = store({ auths: { 'myregistry.azurecr.io': { auth: Buffer.from('00000000-0000-0000-0000-000000000000:').toString('base64'), identitytoken: 'refresh-xyz' } } });
+    expect(await s.forDomain('myregistry.azurecr.io')).toEqual({ username: '', secret: 'refresh-xyz' });
   });
 
   it('reports a broken config.json with its path', () => {
