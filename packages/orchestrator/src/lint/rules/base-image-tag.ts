@@ -4,8 +4,8 @@ import type { GraphNode } from '../../graph/fragment-graph';
 import type { FragmentLint, LintContext } from '../lint-context';
 import { flagValue } from '../model/dockerfile-model';
 import { globalArgValue, hasVariables, substitute } from '../analysis/arg-values';
-import { unpinnedReason } from '../analysis/image-reference';
 import { earlierStagesNamed } from '../analysis/stages';
+import { parseImageReference } from '../../registry/image-reference';
 
 const ID = 'base-image-tag';
 const HINT = 'pin a version tag (e.g. ubuntu:24.04); `fragments pins lock` then records its digest';
@@ -90,4 +90,17 @@ function checkPinFiles(context: LintContext): Finding[] {
     }
   }
   return findings;
+}
+
+/**
+ * Why a base image reference does not pin a version, or undefined when it does. A digest pins the content, so a
+ * digest-only reference is fine; `latest` is refused even with a digest, because nobody can tell which version it is
+ * and `fragments pins lock` would follow the tag to whatever it points at next.
+ */
+export function unpinnedReason(reference: string): string | undefined {
+  if (reference.toLowerCase() === 'scratch') return undefined;
+  const { tag, tagged, digest } = parseImageReference(reference);
+  if (!tagged) return digest === undefined ? 'has no tag, so it means "latest" and changes under the build' : undefined;
+  if (tag === 'latest') return 'uses the "latest" tag, which moves';
+  return undefined;
 }
