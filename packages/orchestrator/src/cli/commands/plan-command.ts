@@ -4,6 +4,7 @@ import { describePlatformEngine, platformEngines, type PlatformEngine } from '..
 import { hashTag, registryRepository, registryTarget } from '../../registry/registry-target';
 import { isUserError } from '../../errors/user-error';
 import { makePlan, planToJson, type Plan } from '../../plan/make-plan';
+import type { PlanNodeStatusJson } from '../../schema/plan-schema';
 import { formatTable } from '../format-table';
 import { collectList, envPlatforms, graphFromOptions } from '../global-options';
 
@@ -64,7 +65,7 @@ async function statuses(plan: Plan, registrySpec?: string): Promise<Map<string, 
   return new Map(entries);
 }
 
-function statusJson(status: NodeStatus) {
+function statusJson(status: NodeStatus): PlanNodeStatusJson {
   return status.state === 'will build' ? { state: status.state, previous: status.previous ?? null } : { state: status.state };
 }
 
