@@ -4,7 +4,7 @@ export { FragmentSchema, type FragmentConfig } from './schema/fragment-schema';
 export { PinsSchema, PinsLockSchema, type PinsConfig, type PinsLock } from './schema/pins-schema';
 export { PlanJsonSchema } from './schema/plan-schema';
 export { JSON_SCHEMA_FILES, jsonSchemaText, type JsonSchemaFile } from './schema/json-schemas';
-export { loadGraph, type LoadOptions } from './workspace/load-graph';
+export { loadGraph, type LoadOptions } from './graph/load-graph';
 export { loadFragments, type Fragment } from './workspace/load-fragments';
 export { loadPins, listProfiles, type EffectivePins } from './workspace/load-pins';
 export { findWorkspaceRoot, PINS_FILE, LOCK_FILE, FRAGMENTS_DIR, PROFILES_DIR, FRAGMENT_FILE } from './workspace/paths';

@@ -9,7 +9,7 @@ import { FragmentSchema } from '../../../src/schema/fragment-schema';
 import { PinsLockSchema, PinsSchema } from '../../../src/schema/pins-schema';
 import { PlanJsonSchema } from '../../../src/schema/plan-schema';
 import { makePlan, planToJson } from '../../../src/plan/make-plan';
-import { loadGraph } from '../../../src/workspace/load-graph';
+import { loadGraph } from '../../../src/graph/load-graph';
 import { tempWorkspace, validWorkspaceFiles } from '../../support/temp-workspace';
 
 const REPO_ROOT = resolve(__dirname, '../../../../..');
