@@ -12,6 +12,9 @@ import type { ProgressSink } from '../progress/progress-sink';
 import { BuildFailure } from './build-failure';
 import type { EngineConnection } from './connect-engine';
 import { consumeEngineResponse } from './consume-response';
+import { imageExists } from './engine-queries';
+// Moved to engine-queries (answered without dockerode); re-exported for existing callers.
+export { imageExists } from './engine-queries';
 import { loadDockerCredentials } from '../registry/docker-credentials';
 import { openBuildSession, SessionUpgradeError, type BuildSession, type SessionServices } from '../session';
 
@@ -152,17 +155,6 @@ export function dockerConfigSession(): SessionServices {
       return c ? { username: c.username, secret: c.password } : undefined;
     },
   };
-}
-
-/** True when the engine holds `ref`; any answer but 200/404 is an engine problem and is thrown. */
-export async function imageExists(engine: EngineConnection, ref: string): Promise<boolean> {
-  try {
-    await engine.docker.getImage(ref).inspect();
-    return true;
-  } catch (e) {
-    if ((e as { statusCode?: number }).statusCode === 404) return false;
-    throw e;
-  }
 }
 
 function dial(engine: EngineConnection, query: Record<string, unknown>, body: NodeJS.ReadableStream, signal: AbortSignal): Promise<IncomingMessage> {

@@ -7,8 +7,8 @@ export function registerGraphCommand(program: Command) {
     .command('graph')
     .description('print the node graph, upstream first (each node with what it uses)')
     .option('--dot', 'Graphviz dot output')
-    .action((opts: { dot?: boolean }, command: Command) => {
-      const graph = graphFromOptions(command);
+    .action(async (opts: { dot?: boolean }, command: Command) => {
+      const graph = await graphFromOptions(command);
       process.stdout.write(opts.dot ? toDot(graph) : toText(graph));
     });
 }
