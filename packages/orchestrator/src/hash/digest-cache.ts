@@ -31,6 +31,8 @@ export class DigestCache {
   private readonly scratch = Buffer.alloc(STAMP_BYTES);
   private readonly today = Math.floor(Date.now() / DAY_MS);
   private dirty = false;
+  /** Lookups answered from the cache, and those that had to read the file: for benchmarks and tests. */
+  readonly stats = { hits: 0, misses: 0 };
   private loadedVersion: string | undefined;
 
   private constructor(
@@ -64,10 +66,16 @@ export class DigestCache {
         record.day = this.today;
         this.dirty = true;
       }
+      this.stats.hits++;
       return record.digest.toString('hex');
     }
     const recent = this.volatile.get(absPath);
-    return recent?.stamp.equals(bytes) ? recent.hex : undefined;
+    if (recent?.stamp.equals(bytes)) {
+      this.stats.hits++;
+      return recent.hex;
+    }
+    this.stats.misses++;
+    return undefined;
   }
 
   /** Records the digest of `absPath` read after its lstat gave `stamp`; only settled stamps outlive the process. */
@@ -95,7 +103,11 @@ export class DigestCache {
       renameSync(temp, this.file);
       this.dirty = false;
     } catch {
-      rmSync(temp, { force: true });
+      try {
+        rmSync(temp, { force: true });
+      } catch {
+        // nothing was written
+      }
     }
   }
 
