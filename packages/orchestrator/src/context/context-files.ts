@@ -1,8 +1,9 @@
 import { lstatSync, promises as fs, type BigIntStats, type Dirent } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import * as path from 'node:path';
 import { UserError } from '../errors/user-error';
 import { NO_MATCH_INFO, type IgnoreMatcher, type MatchInfo } from './dockerignore';
-import { isSettled, stampOf, wallClockNs, type FileStamp } from './file-stamp';
+import { settledBefore, stampOf, wallClockNs, type FileStamp } from './file-stamp';
 import { loadIgnoreFile } from './ignore-file';
 import { isInside } from './link-target';
 
@@ -68,7 +69,7 @@ export async function listContextFiles(opts: ListContextOptions): Promise<Contex
   const keep = [dockerfile, ignoreFile]
     .filter((p): p is string => p !== undefined && p !== root && isInside(root, p))
     .map((p) => path.relative(root, p).split(path.sep).join('/'));
-  const walker = new ContextWalker(matcher, keep, wallClockNs());
+  const walker = new ContextWalker(matcher, keep, settledBefore(wallClockNs()));
   await walker.walkDir({ relPath: '', absPath: root, emitted: true }, NO_MATCH_INFO, [], false);
   return { root, entries: walker.entries, ignoreFile };
 }
@@ -104,8 +105,8 @@ class ContextWalker {
   constructor(
     private readonly matcher: IgnoreMatcher,
     keep: string[],
-    /** Wall clock before the first lstat: what each stamp's age is judged against. */
-    private readonly startedNs: bigint,
+    /** Stamps with mtime and ctime before this are settled (see isSettled; judged from before the first lstat). */
+    private readonly settledLimitNs: bigint,
   ) {
     this.keep = new Set(keep);
     for (const p of keep) {
@@ -138,7 +139,7 @@ class ContextWalker {
         await this.walkDir({ relPath, absPath, emitted: false }, childInfo, parents, true);
         continue;
       }
-      const entry = await statEntry(relPath, absPath, this.startedNs);
+      const entry = await statEntry(relPath, absPath, this.settledLimitNs);
       if (!entry) continue; // removed while we were walking
       await this.emitAncestors(parents);
       this.entries.push(entry);
@@ -154,7 +155,7 @@ class ContextWalker {
   private async emitAncestors(parents: DirNode[]): Promise<void> {
     for (const dir of parents) {
       if (dir.emitted) continue;
-      const entry = await statEntry(dir.relPath, dir.absPath, this.startedNs);
+      const entry = await statEntry(dir.relPath, dir.absPath, this.settledLimitNs);
       if (!entry) throw new UserError(`directory vanished while listing the build context: ${dir.relPath}`, { file: dir.absPath });
       this.entries.push(entry);
       dir.emitted = true;
@@ -181,7 +182,7 @@ class ContextWalker {
   }
 }
 
-async function statEntry(relPath: string, absPath: string, startedNs: bigint): Promise<ContextEntry | undefined> {
+async function statEntry(relPath: string, absPath: string, settledLimitNs: bigint): Promise<ContextEntry | undefined> {
   // Synchronous on purpose: one lstat per entry is a few microseconds from the inode cache, while an awaited one
   // costs a thread-pool round trip each — the bulk of a 20,000-file walk.
   let st: BigIntStats | undefined;
@@ -191,14 +192,15 @@ async function statEntry(relPath: string, absPath: string, startedNs: bigint): P
     throw new UserError(`cannot stat ${relPath} in the build context: ${(e as Error).message}`, { file: absPath });
   }
   if (!st) return undefined;
-  const base = { relPath, absPath, mode: Number(st.mode & 0o7777n), size: 0 };
+  const mode = Number(st.mode & 0o7777n);
   if (st.isFile()) {
     const stamp = stampOf(st);
-    return { ...base, type: 'file', size: Number(st.size), stamp, settled: isSettled(stamp, startedNs) };
+    const settled = stamp.mtimeNs < settledLimitNs && stamp.ctimeNs < settledLimitNs;
+    return { relPath, absPath, type: 'file', mode, size: Number(st.size), stamp, settled };
   }
-  if (st.isDirectory()) return { ...base, type: 'dir' };
-  if (st.isSymbolicLink()) return { ...base, type: 'symlink', linkTarget: await fs.readlink(absPath) };
-  return { ...base, type: 'special', specialKind: specialKind(st) };
+  if (st.isDirectory()) return { relPath, absPath, type: 'dir', mode, size: 0 };
+  if (st.isSymbolicLink()) return { relPath, absPath, type: 'symlink', mode, size: 0, linkTarget: await fs.readlink(absPath) };
+  return { relPath, absPath, type: 'special', mode, size: 0, specialKind: specialKind(st) };
 }
 
 function specialKind(st: BigIntStats): SpecialKind {
@@ -208,9 +210,6 @@ function specialKind(st: BigIntStats): SpecialKind {
   return 'block-device';
 }
 
-function isUtf8(name: Buffer): boolean {
-  return Buffer.from(name.toString('utf8'), 'utf8').equals(name);
-}
 
 /** `realpath` of the context (fsutil `NewFS` resolves it with `EvalSymlinks`); it must be a directory. */
 async function realContextDir(contextDir: string): Promise<string> {

@@ -50,8 +50,13 @@ export const RACY_WINDOW_NS = 2_000_000_000n;
  * the file is hashed again next time (and streamed through a hash when sent) instead of being trusted.
  */
 export function isSettled(stamp: FileStamp, observedAtNs: bigint): boolean {
-  const limit = observedAtNs - RACY_WINDOW_NS;
+  const limit = settledBefore(observedAtNs);
   return stamp.mtimeNs < limit && stamp.ctimeNs < limit;
+}
+
+/** The time before which a stamp observed at `observedAtNs` is settled (computed once per walk). */
+export function settledBefore(observedAtNs: bigint): bigint {
+  return observedAtNs - RACY_WINDOW_NS;
 }
 
 /** The wall clock in nanoseconds, on the clock file timestamps come from. */
