@@ -27,9 +27,19 @@ for (const [name, args] of commands) {
     const cli = join(dir, 'packages/orchestrator/bin/fragments.js');
     // lint exits 1 when it has findings; what is measured is the time to get there.
     const r = measureMedian(runs, 'sh', ['-c', `"${process.execPath}" "${cli}" ${args.join(' ')} >/dev/null; true`], { cwd: dir });
-    console.log(`  ${name} [${label}]: ${r.wall.toFixed(3)} s = ${ratio(r.wall, node.wall)} node -e 0, peak RSS ${r.rssMb.toFixed(0)} MB`);
+    console.log(`  ${name} [${label}]: ${r.wall.toFixed(3)} s = ${ratio(r.wall, node.wall)} node -e 0 (CPU ${ratio(r.cpu, node.cpu)}), peak RSS ${r.rssMb.toFixed(0)} MB`);
   }
 }
+// Why the graph commands cost what they cost: the libraries every one of them needs to read and check the
+// workspace, each required alone in a fresh process: CPU time over that of node -e 0 (steadier than wall time on
+// a busy machine).
+const orchestrator = join(repo, 'packages/orchestrator');
+const libs = ['yaml', 'zod', 'dockerfile-ast', 'commander', 'dockerode'].map((lib) => {
+  const r = measureMedian(runs, process.execPath, ['-e', `require(${JSON.stringify(require.resolve(lib, { paths: [orchestrator] }))})`]);
+  return `${lib} +${((r.cpu - node.cpu) * 1000).toFixed(0)} ms`;
+});
+console.log(`  CPU to load each library alone (node -e 0 itself: ${(node.cpu * 1000).toFixed(0)} ms): ${libs.join(', ')} (dockerode: only to send a build)`);
+
 if (!values['no-nx']) {
   const nxRuns = Math.max(3, Math.ceil(runs / 2));
   console.log(`== NX_DAEMON=false npx nx show projects (real workspace, median of ${nxRuns})`);
