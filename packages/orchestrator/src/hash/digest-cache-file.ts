@@ -13,18 +13,22 @@ import { STAMP_BYTES } from '../context/file-stamp';
  */
 
 export interface CacheRecord {
-  /** The stamp's bytes (see writeStamp): a record vouches for a file only while its lstat gives these bytes. */
-  stamp: Buffer;
-  /** Raw sha256 of the file's bytes. */
-  digest: Buffer;
+  /**
+   * Holds, from `at`, the stamp's bytes (STAMP_BYTES, see writeStamp; a record vouches for a file only while its
+   * lstat gives these bytes) and then the raw sha256 of the file (DIGEST_BYTES). Records read from a file all share
+   * that file's buffer: loading allocates no buffer per record.
+   */
+  data: Buffer;
+  at: number;
   /** Day (since the epoch) the record was last used: the least recently used are evicted first. */
   day: number;
 }
 
+export const DIGEST_BYTES = 32;
+
 const MAGIC = Buffer.from('FRAGDIGC', 'latin1');
 const FORMAT = 1;
 const HEADER_BYTES = 8 + 4 + 4 + 8 + 32;
-const DIGEST_BYTES = 32;
 const FIXED_RECORD_BYTES = 2 + STAMP_BYTES + DIGEST_BYTES + 4;
 
 export function encodeCacheFile(records: ReadonlyMap<string, CacheRecord>): Buffer {
@@ -42,8 +46,7 @@ export function encodeCacheFile(records: ReadonlyMap<string, CacheRecord>): Buff
     const record = records.get(path)!;
     at = out.writeUInt16LE(bytes.length, at);
     at += bytes.copy(out, at);
-    at += record.stamp.copy(out, at, 0, STAMP_BYTES);
-    at += record.digest.copy(out, at, 0, DIGEST_BYTES);
+    at += record.data.copy(out, at, record.at, record.at + STAMP_BYTES + DIGEST_BYTES);
     at = out.writeUInt32LE(record.day, at);
   }
   MAGIC.copy(out, 0);
@@ -69,11 +72,7 @@ export function decodeCacheFile(data: Buffer): Map<string, CacheRecord> | undefi
     const end = at + 2 + pathBytes + STAMP_BYTES + DIGEST_BYTES + 4;
     if (end > payload.length) return undefined;
     const path = payload.toString('utf8', at + 2, at + 2 + pathBytes);
-    at += 2 + pathBytes;
-    // Views into `data`, not copies: loading stays one allocation however many records there are.
-    const stamp = payload.subarray(at, at + STAMP_BYTES);
-    const digest = payload.subarray(at + STAMP_BYTES, at + STAMP_BYTES + DIGEST_BYTES);
-    records.set(path, { stamp, digest, day: payload.readUInt32LE(end - 4) });
+    records.set(path, { data: payload, at: at + 2 + pathBytes, day: payload.readUInt32LE(end - 4) });
     at = end;
   }
   return at === payload.length ? records : undefined;

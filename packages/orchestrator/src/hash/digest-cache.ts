@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STAMP_BYTES, writeStamp, type FileStamp } from '../context/file-stamp';
-import { decodeCacheFile, encodeCacheFile, type CacheRecord } from './digest-cache-file';
+import { decodeCacheFile, DIGEST_BYTES, encodeCacheFile, type CacheRecord } from './digest-cache-file';
 
 /** File name inside the cache folder; a new format gets a new name, so versions never read each other's files. */
 export const DIGEST_CACHE_FILE = 'digests-v1.bin';
@@ -61,13 +61,13 @@ export class DigestCache {
   lookup(absPath: string, stamp: FileStamp): string | undefined {
     const bytes = writeStamp(stamp, this.scratch);
     const record = this.records.get(absPath);
-    if (record?.stamp.equals(bytes)) {
+    if (record && bytes.compare(record.data, record.at, record.at + STAMP_BYTES) === 0) {
       if (record.day !== this.today) {
         record.day = this.today;
         this.dirty = true;
       }
       this.stats.hits++;
-      return record.digest.toString('hex');
+      return record.data.toString('hex', record.at + STAMP_BYTES, record.at + STAMP_BYTES + DIGEST_BYTES);
     }
     const recent = this.volatile.get(absPath);
     if (recent?.stamp.equals(bytes)) {
@@ -80,14 +80,16 @@ export class DigestCache {
 
   /** Records the digest of `absPath` read after its lstat gave `stamp`; only settled stamps outlive the process. */
   remember(absPath: string, stamp: FileStamp, settled: boolean, hex: string): void {
-    const bytes = writeStamp(stamp, Buffer.allocUnsafe(STAMP_BYTES));
+    const data = Buffer.allocUnsafe(STAMP_BYTES + DIGEST_BYTES);
+    const bytes = writeStamp(stamp, data).subarray(0, STAMP_BYTES);
     if (!settled) {
       this.volatile.set(absPath, { stamp: bytes, hex });
       // A stale record for this path must not outlive the file's new state either.
       if (this.records.delete(absPath)) this.dirty = true;
       return;
     }
-    this.records.set(absPath, { stamp: bytes, digest: Buffer.from(hex, 'hex'), day: this.today });
+    data.write(hex, STAMP_BYTES, 'hex');
+    this.records.set(absPath, { data, at: 0, day: this.today });
     this.dirty = true;
   }
 

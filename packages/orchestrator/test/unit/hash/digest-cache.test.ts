@@ -141,7 +141,7 @@ describe('digest cache file', () => {
   });
 
   it('is bounded: beyond its capacity the least recently used records are dropped', () => {
-    const records = new Map([1, 2, 3].map((n) => [`/f${n}`, { stamp: Buffer.alloc(44, n), digest: Buffer.alloc(32, n), day: 100 + n }]));
+    const records = new Map([1, 2, 3].map((n) => [`/f${n}`, { data: Buffer.alloc(76, n), at: 0, day: 100 + n }]));
     writeFileSync(join(dir, DIGEST_CACHE_FILE), encodeCacheFile(records));
     const cache = DigestCache.open(dir, 2);
     cache.remember('/new', stamp(9), true, digest(9));
