@@ -12,7 +12,7 @@ const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const { parseArgs } = require('node:util');
-const { generateContext, measure, measureMedian, median, ratio, verdict } = require('./lib/measure');
+const { generateContext, measure, measureAgainst, median, ratio, verdict } = require('./lib/measure');
 
 const repo = resolve(__dirname, '../..');
 const dist = join(repo, 'packages/orchestrator/dist');
@@ -20,15 +20,15 @@ const cli = join(repo, 'packages/orchestrator/bin/fragments.js');
 const { values } = parseArgs({ options: { mb: { type: 'string', default: '500' }, files: { type: 'string', default: '20000' }, runs: { type: 'string', default: '5' } } });
 const runs = Number(values.runs);
 
-const node = measureMedian(runs, process.execPath, ['-e', '0']);
-console.log(`== 1. plan --no-engine, whole graphs, all variants (median of ${runs} cold processes; node -e 0: ${node.wall.toFixed(3)} s)`);
+const nodeE0 = [process.execPath, ['-e', '0']];
+console.log(`== 1. plan --no-engine, whole graphs, all variants (median of ${runs} cold processes, alternated with node -e 0)`);
 for (const [name, args] of [
   ['real fragments (repo root)', ['plan', '--no-engine']],
   ['offline stack', ['--root', 'examples/offline-stack', '--profile', 'local', 'plan', '--no-engine']],
 ]) {
-  const r = measureMedian(runs, process.execPath, [cli, ...args], { cwd: repo });
+  const { ours: r, base: node } = measureAgainst(runs, [process.execPath, [cli, ...args], { cwd: repo }], nodeE0);
   const count = JSON.parse(measure(process.execPath, [cli, ...args, '--json'], { cwd: repo }).stdout).nodes.length;
-  console.log(`  ${name}: ${count} nodes, ${r.wall.toFixed(3)} s = ${ratio(r.wall, node.wall)} node -e 0`);
+  console.log(`  ${name}: ${count} nodes, ${r.wall.toFixed(3)} s = ${ratio(r.wall, node.wall)} node -e 0 (${node.wall.toFixed(3)} s); CPU ${ratio(r.cpu, node.cpu)}`);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'fragments-bench-'));
@@ -66,10 +66,10 @@ try {
   const env = { ...process.env, FRAGMENTS_CACHE_DIR: join(dir, 'cache') };
   const planArgs = [cli, '--root', root, 'plan', 'big', '--no-engine'];
   const first = measure(process.execPath, planArgs, { env });
-  const warm = measureMedian(runs, process.execPath, planArgs, { env });
+  const { ours: warm, base: node } = measureAgainst(runs, [process.execPath, planArgs, { env }], nodeE0);
   console.log(`  first fragments plan (fills the digest cache, whole CLI): ${first.wall.toFixed(2)} s`);
-  console.log(`  warm fragments plan (whole CLI, median of ${runs}): ${warm.wall.toFixed(3)} s, peak RSS ${warm.rssMb.toFixed(0)} MB; node -e 0: ${node.wall.toFixed(3)} s`);
-  console.log(`  ratio: ${ratio(warm.wall, node.wall)} node -e 0  (${verdict(warm.wall / node.wall, 3)})`);
+  console.log(`  warm fragments plan (whole CLI, median of ${runs}): ${warm.wall.toFixed(3)} s, ${warm.cpu.toFixed(2)} s CPU, peak RSS ${warm.rssMb.toFixed(0)} MB; node -e 0: ${node.wall.toFixed(3)} s, ${node.cpu.toFixed(2)} s CPU`);
+  console.log(`  ratio: ${ratio(warm.wall, node.wall)} node -e 0 (CPU ${ratio(warm.cpu, node.cpu)})  (${verdict(warm.wall / node.wall, 3)})`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

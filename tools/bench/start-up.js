@@ -6,7 +6,7 @@
 'use strict';
 const { join, resolve } = require('node:path');
 const { parseArgs } = require('node:util');
-const { measureMedian, ratio, verdict } = require('./lib/measure');
+const { measureAgainst, measureMedian, ratio } = require('./lib/measure');
 
 const repo = resolve(__dirname, '../..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' }, before: { type: 'string' }, 'no-nx': { type: 'boolean', default: false } } });
@@ -15,7 +15,7 @@ const checkouts = [['this checkout', repo], ...(values.before ? [['before (' + v
 const stack = ['--root', 'examples/offline-stack', '--profile', 'local'];
 
 const node = measureMedian(runs, process.execPath, ['-e', '0']);
-console.log(`== start-up (median of ${runs} cold processes; baseline node -e 0: ${node.wall.toFixed(3)} s)`);
+console.log(`== start-up (median of ${runs} cold processes, each alternated with node -e 0; node -e 0 alone: ${node.wall.toFixed(3)} s)`);
 const commands = [
   ['fragments --version', ['--version']],
   ['fragments list (offline stack)', [...stack, 'list']],
@@ -26,7 +26,7 @@ for (const [name, args] of commands) {
   for (const [label, dir] of checkouts) {
     const cli = join(dir, 'packages/orchestrator/bin/fragments.js');
     // lint exits 1 when it has findings; what is measured is the time to get there.
-    const r = measureMedian(runs, 'sh', ['-c', `"${process.execPath}" "${cli}" ${args.join(' ')} >/dev/null; true`], { cwd: dir });
+    const { ours: r, base: node } = measureAgainst(runs, ['sh', ['-c', `"${process.execPath}" "${cli}" ${args.join(' ')} >/dev/null; true`], { cwd: dir }], ['sh', ['-c', `"${process.execPath}" -e 0`]]);
     console.log(`  ${name} [${label}]: ${r.wall.toFixed(3)} s = ${ratio(r.wall, node.wall)} node -e 0 (CPU ${ratio(r.cpu, node.cpu)}), peak RSS ${r.rssMb.toFixed(0)} MB`);
   }
 }

@@ -29,6 +29,22 @@ function measureMedian(runs, cmd, args, opts) {
 }
 
 /**
+ * Medians of `runs` runs of a command and of its baseline, alternated run by run: on a shared machine the load
+ * changes from one second to the next, and a ratio is only fair when both sides saw the same load.
+ * `subject` and `baseline` are [cmd, args, opts].
+ */
+function measureAgainst(runs, subject, baseline) {
+  const ours = [];
+  const base = [];
+  for (let i = 0; i < runs; i++) {
+    base.push(measure(...baseline));
+    ours.push(measure(...subject));
+  }
+  const med = (xs) => ({ wall: median(xs.map((s) => s.wall)), cpu: median(xs.map((s) => s.cpu)), rssMb: median(xs.map((s) => s.rssMb)), last: xs[xs.length - 1] });
+  return { ours: med(ours), base: med(base) };
+}
+
+/**
  * A workspace with one fragment `big` whose context holds `files` files totalling `mb` MB in 100 folders, plus one
  * 64 MB file when `largeFile` (streamed in chunks rather than read whole). Returns its root and context folder.
  */
@@ -52,4 +68,4 @@ function generateContext(dir, { mb, files, largeFile = false, dockerfile = 'FROM
 const ratio = (ours, base) => `${(ours / base).toFixed(2)}x`;
 const verdict = (value, goal, better = 'lower') => (better === 'lower' ? value <= goal : value >= goal) ? `goal ${better === 'lower' ? '<=' : '>='} ${goal}: met` : `goal ${better === 'lower' ? '<=' : '>='} ${goal}: NOT met`;
 
-module.exports = { median, measure, measureMedian, generateContext, ratio, verdict };
+module.exports = { median, measure, measureMedian, measureAgainst, generateContext, ratio, verdict };
