@@ -199,8 +199,17 @@ async function statEntry(relPath: string, absPath: string, settledLimitNs: bigin
     return { relPath, absPath, type: 'file', mode, size: Number(st.size), stamp, settled };
   }
   if (st.isDirectory()) return { relPath, absPath, type: 'dir', mode, size: 0 };
-  if (st.isSymbolicLink()) return { relPath, absPath, type: 'symlink', mode, size: 0, linkTarget: await fs.readlink(absPath) };
+  if (st.isSymbolicLink()) return { relPath, absPath, type: 'symlink', mode, size: 0, linkTarget: await readLinkTarget(relPath, absPath) };
   return { relPath, absPath, type: 'special', mode, size: 0, specialKind: specialKind(st) };
+}
+
+/** A link that cannot be read (EACCES, e.g. the links under /proc) is the context's problem, reported like lstat. */
+async function readLinkTarget(relPath: string, absPath: string): Promise<string> {
+  try {
+    return await fs.readlink(absPath);
+  } catch (e) {
+    throw new UserError(`cannot read the symlink ${relPath} in the build context: ${(e as Error).message}`, { file: absPath });
+  }
 }
 
 function specialKind(st: BigIntStats): SpecialKind {
