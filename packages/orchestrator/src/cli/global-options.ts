@@ -12,7 +12,7 @@ export interface GlobalOptions {
  */
 export async function graphFromOptions(command: Command): Promise<FragmentGraph> {
   const opts = command.optsWithGlobals<GlobalOptions>();
-  const [{ findWorkspaceRoot }, { loadGraph }] = await Promise.all([import('../workspace/paths'), import('../workspace/load-graph')]);
+  const [{ findWorkspaceRoot }, { loadGraph }] = await Promise.all([import('../workspace/paths'), import('../graph/load-graph')]);
   const root = findWorkspaceRoot(process.cwd(), opts.root);
   return loadGraph({ root, profile: opts.profile });
 }

@@ -16,11 +16,9 @@ import {
   ServingStatus,
 } from './session-messages';
 
-export interface RegistryCredentials {
-  username: string;
-  /** Password, or an identity token (then leave `username` empty). */
-  secret: string;
-}
+import type { RegistryCredentials } from '../model/registry-credentials';
+
+export type { RegistryCredentials }; // the one shape, from model/
 
 export interface SessionServices {
   /**

@@ -32,15 +32,16 @@ export function registerBuildCommand(program: Command) {
     .option('--cache-from <tag>', 'registry tags of earlier images used as build cache (repeatable; default: the --tag values)', collectList)
     .action(async (targets: string[], opts: BuildOptions, command: Command) => {
       // Required here, not at start-up: the engine client and the build machinery are for this command only.
-      const [{ makePlan }, { buildPlan }, { formatSummary }, { formatSccacheStats }, { BuildFailure }, { describePlatformEngine, platformEngines }, { createProgressSink }, { registryTarget }] =
+      const [{ makePlan }, { buildPlan }, { formatSummary }, { formatSccacheStats }, { BuildFailure }, { describePlatformEngine, platformEngines }, { createProgressSink }, { TtyProgressSink }, { registryTarget }] =
         await Promise.all([
           import('../../plan/make-plan'),
-          import('../../build/build-plan'),
-          import('../../build/build-summary'),
-          import('../../build/sccache-stats'),
-          import('../../engine/build-failure'),
+          import('../../orchestration/build-plan'),
+          import('../../orchestration/build-summary'),
+          import('../../orchestration/sccache-stats'),
+          import('../../orchestration/build-failure'),
           import('../../engine/platform-engines'),
           import('../../progress/create-sink'),
+          import('../../progress/tty-sink'),
           import('../../registry/registry-target'),
         ]);
       const graph = await graphFromOptions(command);
@@ -62,6 +63,9 @@ export function registerBuildCommand(program: Command) {
       process.once('SIGTERM', cancel);
       try {
         const progress = createProgressSink(process.stderr, { mode: opts.progress === 'auto' ? undefined : opts.progress });
+        // The live view redraws the lines it counted: a note written into it would be overdrawn, so it waits for the end.
+        const deferredNotes: string[] = [];
+        const onNote = (text: string) => (progress instanceof TtyProgressSink ? deferredNotes.push(text) : process.stderr.write(`note: ${text}\n`));
         const result = await buildPlan((platform) => engines.get(platform)!.engine, plan, {
           parallel: Math.max(1, Number(opts.parallel) || 1),
           networkMode: opts.network,
@@ -72,7 +76,9 @@ export function registerBuildCommand(program: Command) {
           noCache: !opts.cache,
           signal: controller.signal,
           progress,
+          onNote,
         });
+        for (const text of deferredNotes) process.stderr.write(`note: ${text}\n`);
         for (const r of result.results) {
           if (r.outcome === 'failed') {
             const text = r.error instanceof BuildFailure ? r.error.format() : String((r.error as Error)?.message ?? r.error);

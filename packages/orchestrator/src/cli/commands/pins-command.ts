@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../../errors/user-error';
 import type { LockSection } from '../../pins-lock/lock-pins';
-import { formatTable } from '../format-table';
+import { formatTable } from '../../text/format-table';
 import type { GlobalOptions } from '../global-options';
 
 export function registerPinsCommand(program: Command) {

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { describeChanges, type NodeStatus } from '../../build/engine-status';
+import { describeChanges, type NodeStatus } from '../../orchestration/engine-status';
 import type { PlatformEngine } from '../../engine/platform-engines';
 import { isUserError } from '../../errors/user-error';
 import type { Plan } from '../../plan/make-plan';
-import { formatTable } from '../format-table';
+import { formatTable } from '../../text/format-table';
 import { collectList, envPlatforms, graphFromOptions } from '../global-options';
 
 interface PlanOptions {
@@ -45,7 +45,7 @@ export function registerPlanCommand(program: Command) {
 async function statuses(plan: Plan, registrySpec?: string): Promise<Map<string, NodeStatus> | undefined> {
   // The engine client is required only when the plan asks the engine (not for --no-engine).
   const [{ engineStatus }, { describePlatformEngine, platformEngines }, { hashTag, registryRepository, registryTarget }] = await Promise.all([
-    import('../../build/engine-status'),
+    import('../../orchestration/engine-status'),
     import('../../engine/platform-engines'),
     import('../../registry/registry-target'),
   ]);

@@ -6,7 +6,7 @@ import { digestCacheDir } from '../../../src/hash/cache-location';
 import { DIGEST_CACHE_FILE, DigestCache } from '../../../src/hash/digest-cache';
 import { decodeCacheFile, encodeCacheFile } from '../../../src/hash/digest-cache-file';
 import { makePlan } from '../../../src/plan/make-plan';
-import { loadGraph } from '../../../src/workspace/load-graph';
+import { loadGraph } from '../../../src/graph/load-graph';
 import { tempWorkspace, type TempWorkspace } from '../../support/temp-workspace';
 
 const FILES = {
