@@ -1,7 +1,9 @@
 import { UserError } from '../errors/user-error';
 import type { FragmentGraph, GraphNode } from '../graph/fragment-graph';
-import type { Variant } from '../graph/variants';
+import { digestCacheDir } from '../hash/cache-location';
+import { DigestCache } from '../hash/digest-cache';
 import { hashNode, listNodeContext, type NodeHash } from '../hash/node-hash';
+import type { PlanJson } from '../schema/plan-schema';
 import { hostPlatform } from './host-platform';
 import { resolveBuildArgs } from './resolve-build-args';
 import { selectClosure } from './select-nodes';
@@ -30,11 +32,15 @@ export interface Plan {
   builds: PlannedBuild[];
 }
 
+export type { PlanJson };
+
 export interface PlanOptions {
   /** Fragment names or node ids; empty means every fragment. */
   targets: readonly string[];
   /** Default: the host platform. */
   platforms?: readonly string[];
+  /** Where file digests are remembered between runs; default: the cache in digestCacheDir (saved after planning). */
+  digestCache?: DigestCache;
 }
 
 export const TAG_HEX_LENGTH = 16;
@@ -56,6 +62,7 @@ export async function makePlan(graph: FragmentGraph, options: PlanOptions): Prom
   }
   const keyOf = (id: string, platform: string) => (platforms.length > 1 ? `${id}@${platform.slice('linux/'.length)}` : id);
 
+  const digests = options.digestCache ?? DigestCache.open(digestCacheDir(graph.root, [...graph.nodes.values()].map((n) => n.contextDir)));
   // Each node's hash needs its upstream hashes: chain promises so independent nodes hash concurrently.
   const pending = new Map<string, Promise<PlannedBuild>>();
   const listings = new Map<string, ReturnType<typeof listNodeContext>>();
@@ -73,7 +80,7 @@ export async function makePlan(graph: FragmentGraph, options: PlanOptions): Prom
         const ups = await Promise.all(Object.entries(node.uses).map(async ([arg, upId]) => [arg, await plan(upId, platform)] as const));
         const upByNode = new Map(ups.map(([, build]) => [build.node.id, build]));
         const { buildArgs, unlocked } = resolveBuildArgs(node, platform, graph.pins, (upId) => upByNode.get(upId)!.tag);
-        const content = await hashNode(node, platform, buildArgs, Object.fromEntries(ups.map(([arg, b]) => [arg, b.hash])), listingOf(node));
+        const content = await hashNode(node, platform, buildArgs, Object.fromEntries(ups.map(([arg, b]) => [arg, b.hash])), listingOf(node), digests);
         return {
           key,
           node,
@@ -91,32 +98,11 @@ export async function makePlan(graph: FragmentGraph, options: PlanOptions): Prom
     return promise;
   };
   const builds = await Promise.all(platforms.flatMap((platform) => ids.map((id) => plan(id, platform))));
+  digests.save();
   return { graph, platforms, builds };
 }
 
-/** The stable, documented JSON form of a plan (`fragments plan --json`); see docs/plan-json.md. */
-export interface PlanJson {
-  schema: 'fragments-plan/v1';
-  root: string;
-  profile: string | null;
-  platforms: string[];
-  nodes: {
-    key: string;
-    id: string;
-    fragment: string;
-    variant: Variant;
-    platform: string;
-    image: string;
-    hash: string;
-    tag: string;
-    upstream: string[];
-    buildArgs: Record<string, string>;
-    unlocked: string[];
-    /** Present unless --no-engine or no engine answered. */
-    status?: { state: 'up to date' | 'in registry' } | { state: 'will build'; previous: { tag: string; changes: unknown } | null };
-  }[];
-}
-
+/** The stable, documented JSON form of a plan (`fragments plan --json`): schema/plan-schema.ts, docs/plan-json.md. */
 export function planToJson(plan: Plan): PlanJson {
   return {
     schema: 'fragments-plan/v1',
