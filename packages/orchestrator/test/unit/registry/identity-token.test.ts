@@ -40,7 +40,10 @@ describe('identity tokens in the registry client', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  afterAll(() => {
+    server.closeAllConnections(); // fetch keeps connections alive
+    return new Promise<void>((r) => server.close(() => r()));
+  });
 
   it('exchanges the identity token with a refresh_token grant (POST, form) and uses the access token it gets', async () => {
     const client = new RegistryClient(host, { username: '', secret: 'refresh-123' });
