@@ -1,5 +1,6 @@
 // A BuildKit session served by us over the Engine API: `POST /session` upgraded to h2c, after which the daemon is
-// the HTTP/2 (gRPC) client and we are the server on that same connection. Node's standard library only.
+// the HTTP/2 (gRPC) client and we are the server on that same connection: a @grpc/grpc-js Server fed the upgraded
+// socket through `createConnectionInjector`, as dockerode's own session helper does.
 //
 // The request is written with node:http rather than docker-modem: modem's hijack mode sends the body chunked,
 // and the chunked terminator `0\r\n\r\n` would reach the daemon's HTTP/2 client after the upgrade and corrupt
@@ -7,11 +8,11 @@
 
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import http2 from 'node:http2';
 import https from 'node:https';
 import type { Socket } from 'node:net';
+import { ServerCredentials } from '@grpc/grpc-js';
 import type { EngineConnection } from '../engine/connect-engine';
-import { SERVED_METHODS, serveSessionServices, type SessionServices } from './session-services';
+import { createSessionServer, SERVED_METHODS, type SessionServices } from './session-services';
 
 export interface BuildSession {
   /** Pass as `/build?session=<id>`. */
@@ -75,24 +76,22 @@ export function serveOn(socket: Socket, id: string, services: SessionServices): 
   });
   // Errors (ECONNRESET when the daemon goes away) end the session; close() still cleans up.
   socket.on('error', () => undefined);
-  const h2 = http2.performServerHandshake(socket);
-  h2.on('error', () => undefined);
-  serveSessionServices(h2, services);
+  const server = createSessionServer(services);
+  // The daemon is the HTTP/2 client on this connection: grpc-js does the server side of the handshake.
+  server.createConnectionInjector(ServerCredentials.createInsecure()).injectConnection(socket);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
-      if (!h2.destroyed && !h2.closed) {
-        // close() sends GOAWAY and lets in-flight streams finish; then cut the connection whatever happens.
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, CLOSE_GRACE_MS);
-          h2.close(() => {
-            clearTimeout(timer);
-            resolve();
-          });
+      // tryShutdown sends GOAWAY and lets in-flight calls finish; then cut the connection whatever happens.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, CLOSE_GRACE_MS);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
         });
-      }
-      h2.destroy();
+      });
+      server.forceShutdown();
       socket.destroy();
       await socketClosed;
     })());

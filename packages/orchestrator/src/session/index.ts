@@ -3,4 +3,3 @@ export { openBuildSession, serveOn, SessionUpgradeError } from './build-session'
 export type { BuildSession, BuildSessionOptions } from './build-session';
 export { SERVED_METHODS, SessionMethod } from './session-services';
 export type { RegistryCredentials, SessionServices } from './session-services';
-export { encodeGrpcFrame, encodeGrpcMessage, GrpcFrameDecoder, GrpcFrameError, GrpcStatus } from './grpc-frame';
