@@ -43,6 +43,8 @@ describe('session gRPC services (grpc-js client and server)', () => {
   let services: SessionServices;
   let address: string;
   const clients: grpc.Client[] = [];
+  /** Every session served: a client whose connection was closed reconnects, and that session must end too. */
+  const sessions: BuildSession[] = [];
   const connect = (service: DescService) => {
     const c = clientOf(service, address);
     clients.push(c.client);
@@ -51,19 +53,22 @@ describe('session gRPC services (grpc-js client and server)', () => {
 
   beforeEach(async () => {
     services = {};
-    const accepted = new Promise<BuildSession>((resolve) => {
-      // `services` is read per call, so each test can swap in its own. One connection per test: every client
-      // below shares it, because grpc-js pools channels to the same address.
+    const accepted = new Promise<void>((resolve) => {
+      // `services` is read per call, so each test can swap in its own. Every client below shares one
+      // connection, because grpc-js pools channels to the same address.
       server = net.createServer((socket) => {
-        serverSocket = socket;
-        resolve(
-          serveOn(socket, 'test-session', {
-            credentials: (host) => services.credentials?.(host),
-            get secrets() {
-              return services.secrets;
-            },
-          }),
-        );
+        const served = serveOn(socket, 'test-session', {
+          credentials: (host) => services.credentials?.(host),
+          get secrets() {
+            return services.secrets;
+          },
+        });
+        sessions.push(served);
+        if (sessions.length === 1) {
+          session = served;
+          serverSocket = socket;
+          resolve();
+        }
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -71,11 +76,11 @@ describe('session gRPC services (grpc-js client and server)', () => {
     const health = connect(Health);
     // The first call opens the connection.
     await health.call('check', create(HealthCheckRequestSchema));
-    session = await accepted;
+    await accepted;
   });
   afterEach(async () => {
     clients.splice(0).forEach((c) => c.close());
-    await session.close();
+    await Promise.all(sessions.splice(0).map((s) => s.close()));
     await new Promise<void>((r) => server.close(() => r()));
   });
 
@@ -183,6 +188,8 @@ describe('session gRPC services (grpc-js client and server)', () => {
     const closing = session.close();
     setTimeout(() => release(), 100);
     expect(await inFlight).toMatchObject({ Username: 'late', Secret: 'reply' });
+    // The channel would reconnect once the server has gone: close it first, as the daemon ends its side.
+    clients.splice(0).forEach((c) => c.close());
     await closing;
     await socketClosed;
     await session.close();
