@@ -32,7 +32,8 @@ function dockerfileTar(dockerfile: string): Buffer {
 
 /**
  * Puts a tap on the session's grpc-js server (a server interceptor): records each call's path (with ms since the
- * tap was made) and, with `dropHealth`, answers Health/Check UNIMPLEMENTED like a session without a Health service.
+ * tap was made) and, with `dropHealth`, answers Health/Check UNIMPLEMENTED like a session without a Health service
+ * once the first secret has been served (so the build's first secret mount never races the first check).
  */
 function tapSessionCalls(options: { dropHealth?: boolean } = {}) {
   const real = sessionServices.createSessionServer;
@@ -40,7 +41,8 @@ function tapSessionCalls(options: { dropHealth?: boolean } = {}) {
   const calls: Array<{ ms: number; path: string }> = [];
   const tap: grpc.ServerInterceptor = (method, call) => {
     calls.push({ ms: Date.now() - t0, path: method.path });
-    if (!options.dropHealth || method.path !== sessionServices.SessionMethod.HealthCheck) return new grpc.ServerInterceptingCall(call);
+    const secretServed = calls.some((c) => c.path === sessionServices.SessionMethod.GetSecret);
+    if (!options.dropHealth || method.path !== sessionServices.SessionMethod.HealthCheck || !secretServed) return new grpc.ServerInterceptingCall(call);
     // Never start the real handler; end the call with an error status instead.
     return new grpc.ServerInterceptingCall(call, {
       start: () => call.sendStatus({ code: grpc.status.UNIMPLEMENTED, details: 'health dropped by the test' }),
