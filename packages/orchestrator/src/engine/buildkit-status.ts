@@ -5,15 +5,24 @@
 // epoch milliseconds, not Timestamp messages). Fields the schema does not declare are skipped, so newer engines
 // adding fields keep working.
 
-import { fromBinary } from '@bufbuild/protobuf';
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
-import {
-  StatusResponseSchema,
-  type Vertex,
-  type VertexLog,
-  type VertexStatus,
-  type VertexWarning,
-} from '../generated/buildkit/control_pb';
+import type { Vertex, VertexLog, VertexStatus, VertexWarning } from '../generated/buildkit/control_pb';
+
+/**
+ * The protobuf runtime and the generated schema, loaded on the first trace line rather than at start-up: they cost
+ * ~0.1 s of CPU that every CLI command would pay (plan, lint, the nx plugin), and only a build decodes traces.
+ */
+let codec: { fromBinary: typeof import('@bufbuild/protobuf').fromBinary; schema: typeof import('../generated/buildkit/control_pb').StatusResponseSchema } | undefined;
+function statusCodec(): NonNullable<typeof codec> {
+  if (!codec) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load, see above
+    const { fromBinary } = require('@bufbuild/protobuf') as typeof import('@bufbuild/protobuf');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { StatusResponseSchema } = require('../generated/buildkit/control_pb') as typeof import('../generated/buildkit/control_pb');
+    codec = { fromBinary, schema: StatusResponseSchema };
+  }
+  return codec;
+}
 
 /** Milliseconds since the Unix epoch, converted from a google.protobuf.Timestamp (sub-ms precision kept as a fraction). */
 export type EpochMillis = number;
@@ -83,7 +92,8 @@ const utf8 = new TextDecoder('utf-8');
 /** Decodes one StatusResponse. Throws (the library's error) on malformed input. */
 export function decodeStatusResponse(bytes: Uint8Array): BuildkitStatusResponse {
   // Unknown fields (VertexWarning's source ranges, anything newer) are dropped rather than kept as raw bytes.
-  const message = fromBinary(StatusResponseSchema, bytes, { readUnknownFields: false });
+  const { fromBinary, schema } = statusCodec();
+  const message = fromBinary(schema, bytes, { readUnknownFields: false });
   return {
     vertexes: message.vertexes.map(toVertex),
     statuses: message.statuses.map(toVertexStatus),

@@ -1,6 +1,5 @@
 // A BuildKit session served by us over the Engine API: `POST /session` upgraded to h2c, after which the daemon is
-// the HTTP/2 (gRPC) client and we are the server on that same connection: a @grpc/grpc-js Server fed the upgraded
-// socket through `createConnectionInjector`, as dockerode's own session helper does.
+// the HTTP/2 (gRPC) client and we are the server on that same connection (serve-session.ts).
 //
 // The request is written with node:http rather than docker-modem: modem's hijack mode sends the body chunked,
 // and the chunked terminator `0\r\n\r\n` would reach the daemon's HTTP/2 client after the upgrade and corrupt
@@ -10,16 +9,12 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
-import { ServerCredentials } from '@grpc/grpc-js';
 import type { EngineConnection } from '../engine/connect-engine';
-import { createSessionServer, SERVED_METHODS, type SessionServices } from './session-services';
+import { SERVED_METHODS } from './session-methods';
+import type { BuildSession } from './serve-session';
+import type { SessionServices } from './session-services';
 
-export interface BuildSession {
-  /** Pass as `/build?session=<id>`. */
-  id: string;
-  /** Sends GOAWAY and closes the connection; the daemon then drops the session. Idempotent. */
-  close(): Promise<void>;
-}
+export type { BuildSession };
 
 export interface BuildSessionOptions {
   /** `X-Docker-Expose-Session-Name` (informational). Default `fragments`. */
@@ -40,9 +35,6 @@ export class SessionUpgradeError extends Error {
     this.name = 'SessionUpgradeError';
   }
 }
-
-/** How long close() lets the GOAWAY and in-flight replies drain before it cuts the connection. */
-const CLOSE_GRACE_MS = 1000;
 
 /**
  * Opens a session on the engine and serves Health (mandatory: Engine 20.10 drops a session on its first failed
@@ -65,37 +57,10 @@ export async function openBuildSession(
     // An array makes node:http write one header line per method, which is what the daemon reads.
     'X-Docker-Expose-Session-Grpc-Method': [...SERVED_METHODS],
   }, options.timeoutMs ?? 30_000);
+  // Loaded here, not at the top: grpc-js and the protobuf runtime add ~0.2 s of CPU to every CLI start, and only
+  // a build that opens a session needs them.
+  const { serveOn } = await import('./serve-session');
   return serveOn(socket, id, services);
-}
-
-/** Serves the session services on an already upgraded connection (exported for tests over a local socket). */
-export function serveOn(socket: Socket, id: string, services: SessionServices): BuildSession {
-  const socketClosed = new Promise<void>((resolve) => {
-    if (socket.destroyed) resolve();
-    else socket.once('close', () => resolve());
-  });
-  // Errors (ECONNRESET when the daemon goes away) end the session; close() still cleans up.
-  socket.on('error', () => undefined);
-  const server = createSessionServer(services);
-  // The daemon is the HTTP/2 client on this connection: grpc-js does the server side of the handshake.
-  server.createConnectionInjector(ServerCredentials.createInsecure()).injectConnection(socket);
-
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> =>
-    (closing ??= (async () => {
-      // tryShutdown sends GOAWAY and lets in-flight calls finish; then cut the connection whatever happens.
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, CLOSE_GRACE_MS);
-        server.tryShutdown(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-      server.forceShutdown();
-      socket.destroy();
-      await socketClosed;
-    })());
-  return { id, close };
 }
 
 async function upgradeToH2c(engine: EngineConnection, headers: http.OutgoingHttpHeaders, timeoutMs: number): Promise<Socket> {

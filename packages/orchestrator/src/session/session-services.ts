@@ -6,7 +6,7 @@ import { Server, status as GrpcStatus, type ServerOptions } from '@grpc/grpc-js'
 import { Auth } from '../generated/buildkit/auth_pb';
 import { Secrets } from '../generated/buildkit/secrets_pb';
 import { Health, HealthCheckResponse_ServingStatus } from '../generated/grpc/health_pb';
-import { GrpcCallError, grpcServiceDefinition, grpcUnaryHandlers, methodPath } from './grpc-service';
+import { GrpcCallError, grpcServiceDefinition, grpcUnaryHandlers } from './grpc-service';
 
 export interface RegistryCredentials {
   username: string;
@@ -24,20 +24,6 @@ export interface SessionServices {
   /** Build secrets by id (`RUN --mount=type=secret,id=…`). Strings are sent as UTF-8. Unknown ids → NOT_FOUND. */
   secrets?: Record<string, Buffer | string>;
 }
-
-/** The `:path` of each method we answer. */
-export const SessionMethod = {
-  HealthCheck: methodPath(Health.method.check),
-  Credentials: methodPath(Auth.method.credentials),
-  GetTokenAuthority: methodPath(Auth.method.getTokenAuthority),
-  GetSecret: methodPath(Secrets.method.getSecret),
-} as const;
-
-/**
- * What we announce in `X-Docker-Expose-Session-Grpc-Method` (the daemon only calls announced methods).
- * GetTokenAuthority is answered (UNIMPLEMENTED, so BuildKit falls back to Credentials) but not announced.
- */
-export const SERVED_METHODS: readonly string[] = [SessionMethod.HealthCheck, SessionMethod.Credentials, SessionMethod.GetSecret];
 
 /**
  * A grpc-js Server answering the session methods from `services`; feed it the upgraded connection through

@@ -4,6 +4,7 @@ import type { EngineConnection } from '../../src/engine/connect-engine';
 import { readEngineResponse } from '../../src/engine/response-lines';
 import * as grpc from '@grpc/grpc-js';
 import { openBuildSession, SessionUpgradeError, type BuildSession, type SessionServices } from '../../src/session';
+import { SessionMethod } from '../../src/session/session-methods';
 import * as sessionServices from '../../src/session/session-services';
 import { engineFixture, TEST_BASE_IMAGE, type EngineFixture } from '../support/engine-fixture';
 import { pushImage, startRegistry, untag, type TestRegistry } from '../support/registry';
@@ -41,8 +42,8 @@ function tapSessionCalls(options: { dropHealth?: boolean } = {}) {
   const calls: Array<{ ms: number; path: string }> = [];
   const tap: grpc.ServerInterceptor = (method, call) => {
     calls.push({ ms: Date.now() - t0, path: method.path });
-    const secretServed = calls.some((c) => c.path === sessionServices.SessionMethod.GetSecret);
-    if (!options.dropHealth || method.path !== sessionServices.SessionMethod.HealthCheck || !secretServed) return new grpc.ServerInterceptingCall(call);
+    const secretServed = calls.some((c) => c.path === SessionMethod.GetSecret);
+    if (!options.dropHealth || method.path !== SessionMethod.HealthCheck || !secretServed) return new grpc.ServerInterceptingCall(call);
     // Never start the real handler; end the call with an error status instead.
     return new grpc.ServerInterceptingCall(call, {
       start: () => call.sendStatus({ code: grpc.status.UNIMPLEMENTED, details: 'health dropped by the test' }),
@@ -160,9 +161,9 @@ describe('BuildKit sessions on the real engine', () => {
       expect(result.logs).toContain(first);
       expect(result.logs).toContain(second);
       // The daemon kept checking health all along (every 1 s on 20.10, every 5 s on 23+).
-      const checks = tap.calls.filter((c) => c.path === sessionServices.SessionMethod.HealthCheck);
+      const checks = tap.calls.filter((c) => c.path === SessionMethod.HealthCheck);
       expect(checks.length).toBeGreaterThanOrEqual(3);
-      expect(tap.calls.filter((c) => c.path === sessionServices.SessionMethod.GetSecret)).toHaveLength(2);
+      expect(tap.calls.filter((c) => c.path === SessionMethod.GetSecret)).toHaveLength(2);
     } finally {
       tap.restore();
     }
@@ -181,7 +182,7 @@ describe('BuildKit sessions on the real engine', () => {
       ].join('\n') + '\n', { t: tag('nohealth'), labels: labels() });
       expect(result.logs).toContain('one');
       expect(result.error).toMatch(/no active session/);
-      expect(tap.calls.some((c) => c.path === sessionServices.SessionMethod.HealthCheck)).toBe(true);
+      expect(tap.calls.some((c) => c.path === SessionMethod.HealthCheck)).toBe(true);
     } finally {
       tap.restore();
     }

@@ -12,9 +12,11 @@ import {
 } from '../../../src/generated/buildkit/auth_pb';
 import { GetSecretRequestSchema, Secrets } from '../../../src/generated/buildkit/secrets_pb';
 import { Health, HealthCheckRequestSchema, HealthCheckResponse_ServingStatus } from '../../../src/generated/grpc/health_pb';
-import { serveOn, type BuildSession } from '../../../src/session/build-session';
-import { grpcServiceDefinition } from '../../../src/session/grpc-service';
-import { SERVED_METHODS, SessionMethod, type SessionServices } from '../../../src/session/session-services';
+import type { BuildSession } from '../../../src/session/build-session';
+import { grpcServiceDefinition, methodPath } from '../../../src/session/grpc-service';
+import { serveOn } from '../../../src/session/serve-session';
+import { SERVED_METHODS, SessionMethod } from '../../../src/session/session-methods';
+import type { SessionServices } from '../../../src/session/session-services';
 
 type UnaryMethod = (request: unknown, callback: (error: grpc.ServiceError | null, reply?: unknown) => void) => void;
 
@@ -86,6 +88,15 @@ describe('session gRPC services (grpc-js client and server)', () => {
 
   it('announces Health, Auth/Credentials and Secrets/GetSecret', () => {
     expect(SERVED_METHODS).toEqual(['/grpc.health.v1.Health/Check', '/moby.filesync.v1.Auth/Credentials', '/moby.buildkit.secrets.v1.Secrets/GetSecret']);
+  });
+
+  it('the method paths it names are those of the generated services', () => {
+    expect(SessionMethod).toEqual({
+      HealthCheck: methodPath(Health.method.check),
+      Credentials: methodPath(Auth.method.credentials),
+      GetTokenAuthority: methodPath(Auth.method.getTokenAuthority),
+      GetSecret: methodPath(Secrets.method.getSecret),
+    });
   });
 
   it('Health/Check answers SERVING, whatever service is asked about', async () => {
