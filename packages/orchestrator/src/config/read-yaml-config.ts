@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Document, LineCounter, isMap, isScalar, parseDocument } from 'yaml';
+import { Document, LineCounter, isMap, isScalar, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { UserError, UserErrors } from '../errors/user-error';
 
@@ -37,7 +37,7 @@ export function parseYamlConfig<S extends z.ZodType>(text: string, schema: S, di
     );
   }
   const lineOf = (path: readonly (string | number)[]) => lineOfPath(doc, lineCounter, path);
-  const raw = doc.toJS() ?? {};
+  const raw = toJS(doc, lineCounter, displayName) ?? {};
   const result = schema.safeParse(raw);
   if (!result.success) {
     throw new UserErrors(
@@ -64,6 +64,27 @@ export function parseYamlConfig<S extends z.ZodType>(text: string, schema: S, di
     );
   }
   return { file: displayName, value: result.data, lineOf };
+}
+
+/**
+ * The document's value. The parser accepts things only resolving can refuse: an alias to an anchor that is not
+ * defined before it (`*x`), or aliases expanding beyond yaml's resource limit. Both are the file's fault.
+ */
+function toJS(doc: Document, lineCounter: LineCounter, displayName: string): unknown {
+  try {
+    return doc.toJS();
+  } catch (e) {
+    let line: number | undefined;
+    visit(doc, {
+      Alias(_, alias) {
+        if (alias.resolve(doc) !== undefined) return undefined;
+        if (alias.range) line = lineCounter.linePos(alias.range[0]).line;
+        return visit.BREAK;
+      },
+    });
+    const hint = line !== undefined ? 'define each anchor (&name) before its alias (*name)' : undefined;
+    throw new UserError(`invalid YAML: ${firstLine((e as Error).message)}`, { file: displayName, line }, hint);
+  }
 }
 
 function lineOfPath(doc: Document, lineCounter: LineCounter, path: readonly (string | number)[]): number | undefined {

@@ -185,8 +185,17 @@ async function statEntry(relPath: string, absPath: string): Promise<ContextEntry
   const base = { relPath, absPath, mode: st.mode & 0o7777, size: 0 };
   if (st.isFile()) return { ...base, type: 'file', size: st.size };
   if (st.isDirectory()) return { ...base, type: 'dir' };
-  if (st.isSymbolicLink()) return { ...base, type: 'symlink', linkTarget: await fs.readlink(absPath) };
+  if (st.isSymbolicLink()) return { ...base, type: 'symlink', linkTarget: await readLinkTarget(relPath, absPath) };
   return { ...base, type: 'special', specialKind: specialKind(st) };
+}
+
+/** A link that cannot be read (EACCES, e.g. the links under /proc) is the context's problem, reported like lstat. */
+async function readLinkTarget(relPath: string, absPath: string): Promise<string> {
+  try {
+    return await fs.readlink(absPath);
+  } catch (e) {
+    throw new UserError(`cannot read the symlink ${relPath} in the build context: ${(e as Error).message}`, { file: absPath });
+  }
 }
 
 function specialKind(st: Stats): SpecialKind {

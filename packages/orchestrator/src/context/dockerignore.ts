@@ -235,7 +235,8 @@ export class IgnoreMatcher {
 
 function compileRule(p: IgnorePattern, file: string | undefined): CompiledPattern {
   const shown = p.exclusion ? `!${p.pattern}` : p.pattern;
-  const hint = 'escape a literal "[", "]", "*", "?" or "\\" with a backslash';
+  // In a pattern with a wildcard, "|", "{" and "}" are Go regexp syntax too (see pattern.ts).
+  const hint = 'escape a literal "[", "]", "*", "?", "{", "|" or "\\" with a backslash';
   const syntax = globSyntaxError(p.pattern);
   if (syntax) throw new UserError(`invalid pattern "${shown}": ${syntax}`, { file, line: p.line }, hint);
   try {

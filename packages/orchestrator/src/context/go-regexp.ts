@@ -9,8 +9,11 @@
  * `parseNamedClass`, `parseUnicodeClass`, `parsePerlClassEscape`) and re-emitted as an explicit `u`-flag RegExp.
  *
  * Only the constructs patternmatcher can emit are supported: literals, escapes, classes, `.`, `^`, `$`, plain
- * groups and the `* + ?` repeats. `.+()|{}$` from the user are always escaped before reaching here, so `{n,m}`,
- * alternation in user text and `(?flags)` never occur; a `(?` is rejected rather than guessed at.
+ * groups, alternation, the `* + ?` repeats and counted `{n}`, `{n,}`, `{n,m}` repeats (a `{` of any other form is
+ * a literal, as in Go). patternmatcher escapes `.+()$` but not `|{}` (its escape bitmap cannot hold characters
+ * above 63), so user text does bring alternation and counted repeats here; `(` never comes from the user, so
+ * `(?flags)` never occurs and a `(?` is rejected rather than guessed at. Go's limits are checked too: counts up to
+ * 1000 (also as a product of nested counts), the size of the compiled program and the depth of the parse tree.
  */
 
 export class GoRegexpError extends Error {
@@ -54,125 +57,192 @@ export function compileGoRegexp(source: string): RegExp {
   return new RegExp(new GoRegexpTranslator(source).translate(), 'u');
 }
 
+/**
+ * One parsed item of a concatenation, kept as a tree node because Go checks repeats against what they apply to:
+ * `text` is the JS regexp for exactly this item (a repeat wraps it in `(?:…)`, so JS never sees a nested
+ * quantifier), `size` and `height` follow Go's `calcSize` / `calcHeight`, and `subs`/`min`/`max` feed
+ * `repeatIsValid`.
+ */
+interface Item {
+  text: string;
+  size: number;
+  height: number;
+  /** Set on `{n,m}` repeats only (Go `OpRepeat`); `max` is -1 for `{n,}`. */
+  counted?: { min: number; max: number };
+  subs: Item[];
+}
+
+/** Go `maxRepeat`: the largest count in `{n,m}`, and the largest product of nested counted repeats. */
+const MAX_REPEAT = 1000;
+/** Go `maxSize` (128 MiB of 40-byte instructions): larger expressions fail with "expression too large". */
+const MAX_SIZE = Math.floor((128 << 20) / 40);
+/** Go `maxHeight`: deeper parse trees fail with "expression nests too deeply". */
+const MAX_HEIGHT = 1000;
+
+/** A group being parsed: its finished alternatives and the concatenation in progress. */
+interface Frame {
+  alternatives: Item[][];
+  current: Item[];
+}
+
 class GoRegexpTranslator {
   private pos = 0;
 
   constructor(private readonly src: string) {}
 
   translate(): string {
-    let out = '';
-    let depth = 0;
-    // Whether a repeat operator has something to apply to (Go: "missing argument to repetition operator").
-    let canRepeat = false;
+    const frames: Frame[] = [{ alternatives: [], current: [] }];
+    const top = () => frames[frames.length - 1];
+    // Go (Perl mode) rejects a repeat that directly follows another one: `a**`, `a*{2}`, `a{2}{3}`.
+    let lastWasRepeat = false;
     while (this.pos < this.src.length) {
       const c = this.src[this.pos];
+      let isRepeat = false;
       switch (c) {
         case '(':
           if (this.src[this.pos + 1] === '?') this.fail('group flags and named groups are not supported', '(?');
           this.pos++;
-          depth++;
-          out += '(?:';
-          canRepeat = false;
+          frames.push({ alternatives: [], current: [] });
           break;
-        case ')':
-          if (depth === 0) this.fail('unexpected )', this.src);
+        case ')': {
+          if (frames.length === 1) this.fail('unexpected )', this.src);
           this.pos++;
-          depth--;
-          out += ')';
-          canRepeat = true;
+          const inner = alternation(frames.pop()!);
+          // Go groups capture: OpCapture costs 2 instructions.
+          top().current.push({ text: `(?:${inner.text})`, size: 2 + inner.size, height: 1 + inner.height, subs: [inner] });
           break;
+        }
         case '|':
           this.pos++;
-          out += '|';
-          canRepeat = false;
+          top().alternatives.push(top().current);
+          top().current = [];
           break;
         case '*':
         case '+':
-        case '?': {
-          const start = this.pos;
+        case '?':
           this.pos++;
-          if (this.src[this.pos] === '?') this.pos++; // non-greedy: same match set
-          const op = this.src.slice(start, this.pos);
-          if (!canRepeat) this.fail('missing argument to repetition operator', op);
-          const following = this.src[this.pos];
-          if (following === '*' || following === '+' || following === '?') {
-            this.fail('invalid nested repetition operator', op + following);
+          this.repeat(top().current, c, undefined, lastWasRepeat);
+          isRepeat = true;
+          break;
+        case '{': {
+          const counted = this.parseRepeat();
+          if (!counted) {
+            // Not `{n}`, `{n,}` or `{n,m}`: Go reads the "{" as a literal.
+            this.pos++;
+            top().current.push(atom(literal(0x7b)));
+            break;
           }
-          out += op;
-          canRepeat = false;
+          this.repeat(top().current, counted.text, counted, lastWasRepeat);
+          isRepeat = true;
           break;
         }
         case '[':
-          out += this.parseClass();
-          canRepeat = true;
+          top().current.push(atom(this.parseClass()));
           break;
         case '.':
           // Without the `s` flag Go's `.` excludes only "\n"; JS's would also exclude "\r", U+2028 and U+2029.
           this.pos++;
-          out += '[^\\n]';
-          canRepeat = true;
+          top().current.push(atom('[^\\n]'));
           break;
         case '^':
         case '$':
-          // Go (no `m` flag): start / end of text, the same as JS without `m`. Grouped so a repeat stays legal.
+          // Go (no `m` flag): start / end of text, the same as JS without `m`.
           this.pos++;
-          out += `(?:${c})`;
-          canRepeat = true;
+          top().current.push(atom(c));
           break;
-        case '\\': {
-          const emitted = this.parseTopLevelEscape();
-          if (emitted !== '') {
-            out += emitted;
-            canRepeat = true;
-          }
+        case '\\':
+          top().current.push(...this.parseTopLevelEscape().map(atom));
           break;
-        }
         default: {
           const cp = this.src.codePointAt(this.pos)!;
           this.pos += cp > 0xffff ? 2 : 1;
-          out += literal(cp);
-          canRepeat = true;
+          top().current.push(atom(literal(cp)));
         }
       }
+      lastWasRepeat = isRepeat;
     }
-    if (depth > 0) this.fail('missing closing )', this.src);
-    return out;
+    if (frames.length > 1) this.fail('missing closing )', this.src);
+    const whole = alternation(frames[0]);
+    // Go's limits on the parse tree. Go simplifies some alternations first (`a|b` becomes `[ab]`, common
+    // prefixes are factored), so near the limit an alternation may be measured slightly larger here.
+    if (whole.size > MAX_SIZE) this.fail('expression too large', '');
+    if (whole.height > MAX_HEIGHT) this.fail('expression nests too deeply', '');
+    return whole.text;
   }
 
-  /** A `\` outside a class: assertions, `\Q…\E`, Unicode and Perl classes, then single-character escapes. */
-  private parseTopLevelEscape(): string {
+  /**
+   * Go `parser.repeat`: applies `op` (`*`, `+`, `?` or a parsed `{n,m}`) to the last item of `concat`.
+   * A following `?` makes it non-greedy, which changes no match result.
+   */
+  private repeat(concat: Item[], op: string, counted: { min: number; max: number } | undefined, lastWasRepeat: boolean): void {
+    let text = op;
+    if (this.src[this.pos] === '?') {
+      this.pos++;
+      text += '?';
+    }
+    if (lastWasRepeat) this.fail('invalid nested repetition operator', text);
+    if (concat.length === 0) this.fail('missing argument to repetition operator', text);
+    const sub = concat.pop()!;
+    const item: Item = { text: `(?:${sub.text})${text}`, size: repeatSize(op, counted, sub.size), height: 1 + sub.height, subs: [sub], counted };
+    if (counted && (counted.min >= 2 || counted.max >= 2) && !repeatIsValid(item, MAX_REPEAT)) {
+      this.fail('invalid repeat count', text);
+    }
+    concat.push(item);
+  }
+
+  /** Go `parseRepeat` at a `{`: `{n}`, `{n,}` or `{n,m}`, or `undefined` when the text has another form. */
+  private parseRepeat(): { min: number; max: number; text: string } | undefined {
+    const m = /^\{(\d+)(?:(,)(\d*))?\}/.exec(this.src.slice(this.pos));
+    if (!m) return undefined;
+    const [text, minText, comma, maxText] = m;
+    // Go refuses leading zeros ("{01}" is literal text) and caps each number at 1e8 before the range check.
+    if (/^0\d/.test(minText) || (maxText !== undefined && /^0\d/.test(maxText))) return undefined;
+    const min = goInt(minText);
+    const max = comma === undefined ? min : maxText === '' ? -1 : goInt(maxText);
+    if (min < 0 || min > MAX_REPEAT || max > MAX_REPEAT || (max >= 0 && min > max) || (comma && maxText !== '' && max < 0)) {
+      this.fail('invalid repeat count', text);
+    }
+    this.pos += text.length;
+    return { min, max, text };
+  }
+
+  /**
+   * A `\` outside a class: assertions, `\Q…\E`, Unicode and Perl classes, then single-character escapes.
+   * Returns the JS text of each item it stands for: one, or one per rune of a `\Q…\E` (none when it is empty).
+   */
+  private parseTopLevelEscape(): string[] {
     const start = this.pos;
     const next = this.src[this.pos + 1];
     if (next === undefined) this.fail('trailing backslash at end of expression', '');
     switch (next) {
       case 'A':
         this.pos += 2;
-        return '(?:^)';
+        return ['^'];
       case 'z':
         this.pos += 2;
-        return '(?:$)';
+        return ['$'];
       case 'b':
       case 'B':
         // Go's \b is an ASCII word boundary, the same as JS's without the `i` flag.
         this.pos += 2;
-        return `(?:\\${next})`;
+        return [`\\${next}`];
       case 'C':
         this.fail('invalid escape sequence', '\\C');
         break;
       case 'Q': {
-        // Everything up to `\E` (or the end) is literal text.
+        // Everything up to `\E` (or the end) is literal text, one item per rune as in Go: `\Qab\E{2}` is `abb`.
         const body = this.src.slice(start + 2);
         const end = body.indexOf('\\E');
         const text = end < 0 ? body : body.slice(0, end);
         this.pos = start + 2 + (end < 0 ? body.length : end + 2);
-        return Array.from(text, (ch) => literal(ch.codePointAt(0)!)).join('');
+        return Array.from(text, (ch) => literal(ch.codePointAt(0)!));
       }
     }
     const unicode = this.tryUnicodeClass();
-    if (unicode !== undefined) return `[${unicode}]`;
+    if (unicode !== undefined) return [`[${unicode}]`];
     const perl = this.tryPerlClass();
-    if (perl !== undefined) return classText(perl, false);
-    return literal(this.parseEscape());
+    if (perl !== undefined) return [classText(perl, false)];
+    return [literal(this.parseEscape())];
   }
 
   /** Go `parseEscape`, entered at the `\`: returns the rune it denotes. */
@@ -324,6 +394,65 @@ class GoRegexpTranslator {
   private fail(reason: string, text: string): never {
     throw new GoRegexpError(text ? `${reason}: \`${text}\`` : reason);
   }
+}
+
+/** A leaf of the parse tree (literal, class, `.`, assertion): one Go instruction. */
+function atom(text: string): Item {
+  return { text, size: 1, height: 1, subs: [] };
+}
+
+/** A group's (or the whole expression's) alternatives, sized like Go's OpAlternate of OpConcat. */
+function alternation(frame: Frame): Item {
+  const alternatives = [...frame.alternatives, frame.current].map(concatenation);
+  if (alternatives.length === 1) return alternatives[0];
+  return {
+    text: alternatives.map((a) => a.text).join('|'),
+    size: alternatives.reduce((sum, a) => sum + a.size, 0) + alternatives.length - 1,
+    height: 1 + Math.max(...alternatives.map((a) => a.height)),
+    subs: alternatives,
+  };
+}
+
+function concatenation(items: Item[]): Item {
+  if (items.length === 1) return items[0];
+  return {
+    text: items.map((i) => i.text).join(''),
+    // An empty concatenation is Go's OpEmptyMatch: size 1.
+    size: Math.max(1, items.reduce((sum, i) => sum + i.size, 0)),
+    height: items.length === 0 ? 1 : 1 + Math.max(...items.map((i) => i.height)),
+    subs: items,
+  };
+}
+
+/** Go `calcSize` for a repeat of something of size `sub`. */
+function repeatSize(op: string, counted: { min: number; max: number } | undefined, sub: number): number {
+  if (!counted) return Math.max(1, (op === '*' ? 2 : 1) + sub);
+  const { min, max } = counted;
+  if (max === -1) return Math.max(1, min === 0 ? 2 + sub : 1 + min * sub);
+  return Math.max(1, max * sub + (max - min));
+}
+
+/** Go `repeatIsValid`: nested counted repeats may not multiply beyond `n` copies of the innermost item. */
+function repeatIsValid(item: Item, n: number): boolean {
+  let limit = n;
+  if (item.counted) {
+    let m = item.counted.max;
+    if (m === 0) return true;
+    if (m < 0) m = item.counted.min;
+    if (m > limit) return false;
+    if (m > 0) limit = Math.floor(limit / m);
+  }
+  return item.subs.every((sub) => repeatIsValid(sub, limit));
+}
+
+/** Go `parseInt` on digits: values of 1e8 and more become -1 ("too big"). */
+function goInt(digits: string): number {
+  let n = 0;
+  for (const d of digits) {
+    if (n >= 1e8) return -1;
+    n = n * 10 + (d.charCodeAt(0) - 0x30);
+  }
+  return n;
 }
 
 function jsUnicodeProperty(name: string, negated: boolean): string | undefined {

@@ -10,8 +10,18 @@ import { compileGoRegexp } from './go-regexp';
  */
 export type MatchType = 'exact' | 'prefix' | 'suffix' | 'regexp';
 
-/** `.+()|{}$`: regexp metacharacters with no meaning in `filepath.Match`, escaped since moby/moby#42927 (2021). */
-const ESCAPED = new Set(['.', '+', '(', ')', '|', '{', '}', '$']);
+/**
+ * The regexp metacharacters patternmatcher really escapes: `.+()$`.
+ *
+ * Its `shouldEscape` means to escape `.+()|{}$` (moby/moby#42927, 2021), but it records them in an `[8]byte`
+ * bitmap as `escapeBytes[b%8] |= 1 << (b/8)`: for a character above 63 the shift is 8 or more and the byte stays 0.
+ * So `|`, `{` and `}` reach Go's regexp unescaped and mean alternation and counted repeats there, once the pattern
+ * is a regexp at all (it has a `*`, `?`, `[`, `]` or `\`): `*.txt|*.md` becomes `^[^/]*\.txt|[^/]*\.md$` and
+ * excludes `a.txt`, `a.txt2` and `d/b.md`, while `a|b` without a wildcard is compared as the literal name "a|b".
+ * `docker build` (CLI 28, patternmatcher v0.6) behaves exactly so; test/engine/dockerignore-agreement.test.ts
+ * checks it on the real engine.
+ */
+const ESCAPED = new Set(['.', '+', '(', ')', '$']);
 
 export interface CompiledPattern {
   matchType: MatchType;

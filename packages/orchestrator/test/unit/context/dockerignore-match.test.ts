@@ -179,7 +179,7 @@ describe('IgnoreMatcher: classes and escapes', () => {
   });
 });
 
-describe('IgnoreMatcher: regexp metacharacters are literal (patternmatcher >= 0.5, Docker >= 23)', () => {
+describe('IgnoreMatcher: regexp metacharacters in patterns without a wildcard are literal (compared as text)', () => {
   it.each([
     ['c++', 'c++', true],
     ['c++', 'cc', false],
@@ -197,6 +197,51 @@ describe('IgnoreMatcher: regexp metacharacters are literal (patternmatcher >= 0.
     ['*.c++', 'src.cc', false],
   ])('%j on %j → %s', (pattern, path, expected) => {
     expect(IgnoreMatcher.fromStrings([pattern]).matches(path)).toBe(expected);
+  });
+});
+
+describe('IgnoreMatcher: "|", "{" and "}" reach Go regexp unescaped (patternmatcher\'s escape bitmap drops them)', () => {
+  // Checked against `docker build` on the real engine by test/engine/dockerignore-agreement.test.ts.
+  it.each([
+    // "^[^/]*\.txt|[^/]*\.md$": the first alternative is anchored at the start only, the second at the end only.
+    ['*.txt|*.md', 'a.txt', true],
+    ['*.txt|*.md', 'b.md', true],
+    ['*.txt|*.md', 'c.txt2', true],
+    ['*.txt|*.md', 'd/e.md', true],
+    ['*.txt|*.md', 'd/a.txt', false],
+    ['*.txt|*.md', 'a.rs', false],
+    // A counted repeat applies to the item before it.
+    ['a?{2}', 'abc', true],
+    ['a?{2}', 'ab', false],
+    ['x{2}*', 'xx', true],
+    ['x{2}*', 'xxyz', true],
+    ['x{2}*', 'x', false],
+    ['x{2}*', 'x{2}', false],
+    ['x{1,2}?', 'xxy', true],
+    ['x{1,2}?', 'xxxy', false],
+    // A "{" that does not start {n}, {n,} or {n,m} is a literal, and so is every "}".
+    ['{a,b}*', '{a,b}.txt', true],
+    ['{a,b}*', 'a.txt', false],
+    ['*}', 'x}', true],
+    // An empty alternative matches every path.
+    ['|*', 'anything/at/all', true],
+    ['*|', 'anything/at/all', true],
+    // "\|" and "\{" are escaped by the user: literal again.
+    ['a\\|b*', 'a|bc', true],
+    ['a\\|b*', 'a', false],
+    ['a\\{2}*', 'a{2}', true],
+    ['a\\{2}*', 'aa', false],
+  ])('%j on %j → %s', (pattern, path, expected) => {
+    expect(IgnoreMatcher.fromStrings([pattern]).matchTypes()).toEqual(['regexp']);
+    expect(IgnoreMatcher.fromStrings([pattern]).matches(path)).toBe(expected);
+  });
+
+  it('leaves them literal when the pattern is not a regexp (exact, "dir/**" prefix, "**/x" suffix)', () => {
+    expect(IgnoreMatcher.fromStrings(['a|b']).matches('a|b')).toBe(true);
+    expect(IgnoreMatcher.fromStrings(['ab{2}']).matches('abb')).toBe(false);
+    expect(IgnoreMatcher.fromStrings(['a|b/**']).matches('a|b/c')).toBe(true);
+    expect(IgnoreMatcher.fromStrings(['**/a|b']).matches('x/a|b')).toBe(true);
+    expect(IgnoreMatcher.fromStrings(['**/a|b']).matches('x/a')).toBe(false);
   });
 });
 
@@ -305,6 +350,12 @@ describe('IgnoreMatcher: invalid patterns', () => {
     ['[z-a]', /invalid character class range/],
     ['a\\qb', /invalid escape sequence/],
     ['[[:nope:]]', /invalid character class range/],
+    // "|{}" are Go regexp syntax once the pattern has a wildcard (see above), so Go's repeat rules apply.
+    ['*{2}', /invalid nested repetition operator/],
+    ['a?{1001}', /invalid repeat count/],
+    ['a?{3,2}', /invalid repeat count/],
+    ['*|{2}', /missing argument to repetition operator/],
+    ['a/**/{2}x', /invalid nested repetition operator/], // "(.*/)?{2}"
   ])('rejects %j', (pattern, reason) => {
     const e = failure(`ok\n\n${pattern}`);
     expect(e).toBeInstanceOf(UserError);
