@@ -83,7 +83,7 @@ if (!skip.has('context')) {
     writeFileSync(join(dir, 'pins.yaml'), 'platforms: [linux/amd64]\nimages: { busybox: fragments-local/busybox:1.35.0-amd64 }\n');
     const script = `
       const o = require(${JSON.stringify(dist)});
-      const { EngineBuilder } = require(${JSON.stringify(join(dist, 'engine/engine-builder'))});
+      const { EngineBuilder } = require(${JSON.stringify(join(dist, 'orchestration/engine-builder'))});
       const { PlainProgressSink } = require(${JSON.stringify(join(dist, 'progress/plain-sink'))});
       const { Writable } = require('node:stream');
       (async () => {

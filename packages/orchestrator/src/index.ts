@@ -2,7 +2,7 @@
 export { UserError, UserErrors, isUserError } from './errors/user-error';
 export { FragmentSchema, type FragmentConfig } from './schema/fragment-schema';
 export { PinsSchema, PinsLockSchema, type PinsConfig, type PinsLock } from './schema/pins-schema';
-export { loadGraph, type LoadOptions } from './workspace/load-graph';
+export { loadGraph, type LoadOptions } from './graph/load-graph';
 export { loadFragments, type Fragment } from './workspace/load-fragments';
 export { loadPins, listProfiles, type EffectivePins } from './workspace/load-pins';
 export { findWorkspaceRoot, PINS_FILE, LOCK_FILE, FRAGMENTS_DIR, PROFILES_DIR, FRAGMENT_FILE } from './workspace/paths';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadGraph } from '../workspace/load-graph';
+import { loadGraph } from '../graph/load-graph';
 import { findWorkspaceRoot } from '../workspace/paths';
 
 export interface GlobalOptions {

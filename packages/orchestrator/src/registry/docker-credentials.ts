@@ -3,12 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors/user-error';
+import type { RegistryCredentials } from '../model/registry-credentials';
 import { DOCKER_HUB } from './image-reference';
-
-export interface RegistryCredentials {
-  username: string;
-  password: string;
-}
 
 /** Registry credentials from the docker CLI's config.json (`$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`). */
 export interface CredentialStore {
@@ -61,9 +57,9 @@ function decodeEntry(entry: { auth?: string; username?: string; password?: strin
   if (entry.auth) {
     const text = Buffer.from(entry.auth, 'base64').toString('utf8');
     const colon = text.indexOf(':');
-    if (colon > 0) return { username: text.slice(0, colon), password: text.slice(colon + 1) };
+    if (colon > 0) return { username: text.slice(0, colon), secret: text.slice(colon + 1) };
   }
-  if (entry.username && entry.password !== undefined) return { username: entry.username, password: entry.password };
+  if (entry.username && entry.password !== undefined) return { username: entry.username, secret: entry.password };
   return undefined;
 }
 
@@ -78,7 +74,7 @@ function fromHelper(helper: string, domain: string): RegistryCredentials | undef
   try {
     const out = execFileSync(`docker-credential-${helper}`, ['get'], { input: server, encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'], timeout: 30_000, env: process.env });
     const parsed = JSON.parse(out) as { Username?: string; Secret?: string };
-    return parsed.Username && parsed.Secret ? { username: parsed.Username, password: parsed.Secret } : undefined;
+    return parsed.Username && parsed.Secret ? { username: parsed.Username, secret: parsed.Secret } : undefined;
   } catch {
     return undefined; // no such helper, or no credentials stored for this host: try anonymously
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RegistryCredentials } from './docker-credentials';
+import type { RegistryCredentials } from '../model/registry-credentials';
 import { registryApiHost, registryScheme } from './image-reference';
 
 /** The four manifest media types a registry may answer with, indexes first. */
@@ -226,7 +226,7 @@ export function parseChallenge(header: string | null): Challenge {
 }
 
 function basicAuthorization(c: RegistryCredentials): string {
-  return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
+  return `Basic ${Buffer.from(`${c.username}:${c.secret}`).toString('base64')}`;
 }
 
 async function httpError(res: Response, what: string, where: string): Promise<RegistryError> {

@@ -2,6 +2,7 @@ import { UserError } from '../errors/user-error';
 import type { PushAuth } from '../engine/push-image';
 import type { PlannedBuild } from '../plan/make-plan';
 import { TAG_HEX_LENGTH } from '../plan/make-plan';
+import type { RegistryCredentials } from '../model/registry-credentials';
 import { loadDockerCredentials, type CredentialStore } from './docker-credentials';
 import { RegistryClient } from './registry-client';
 
@@ -19,7 +20,7 @@ export interface RegistryTarget {
   /** Username whose credentials are used, for messages (never the password). */
   username?: string;
   /** Credentials for any host from the same store (BuildKit asks per host through the session). */
-  credentialsFor(host: string): { username: string; secret: string } | undefined;
+  credentialsFor(host: string): RegistryCredentials | undefined;
 }
 
 export function registryTarget(spec: string, credentials: CredentialStore = loadDockerCredentials()): RegistryTarget {
@@ -34,12 +35,9 @@ export function registryTarget(spec: string, credentials: CredentialStore = load
     domain,
     pathPrefix: path.join('/'),
     client: new RegistryClient(domain, creds),
-    pushAuth: creds ? { username: creds.username, password: creds.password, serveraddress: domain } : { serveraddress: domain },
+    pushAuth: creds ? { username: creds.username, password: creds.secret, serveraddress: domain } : { serveraddress: domain },
     username: creds?.username,
-    credentialsFor: (host) => {
-      const c = credentials.forDomain(host);
-      return c ? { username: c.username, secret: c.password } : undefined;
-    },
+    credentialsFor: (host) => credentials.forDomain(host),
   };
 }
 

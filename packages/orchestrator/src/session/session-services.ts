@@ -8,11 +8,9 @@ import { Secrets } from '../generated/buildkit/secrets_pb';
 import { Health, HealthCheckResponse_ServingStatus } from '../generated/grpc/health_pb';
 import { GrpcCallError, grpcServiceDefinition, grpcUnaryHandlers } from './grpc-service';
 
-export interface RegistryCredentials {
-  username: string;
-  /** Password, or an identity token (then leave `username` empty). */
-  secret: string;
-}
+import type { RegistryCredentials } from '../model/registry-credentials';
+
+export type { RegistryCredentials }; // the one shape, from model/
 
 export interface SessionServices {
   /**

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { buildPlan } from '../../src/build/build-plan';
+import { buildPlan } from '../../src/orchestration/build-plan';
 import { makePlan } from '../../src/plan/make-plan';
-import { loadGraph } from '../../src/workspace/load-graph';
+import { loadGraph } from '../../src/graph/load-graph';
 import { engineFixture, RUN_LABEL, TEST_BASE_IMAGE, type EngineFixture } from '../support/engine-fixture';
 import { tempWorkspace, type TempWorkspace } from '../support/temp-workspace';
 

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { buildPlan } from '../../src/build/build-plan';
+import { buildPlan } from '../../src/orchestration/build-plan';
 import { makePlan } from '../../src/plan/make-plan';
 import { registryTarget, type RegistryTarget } from '../../src/registry/registry-target';
-import { loadGraph } from '../../src/workspace/load-graph';
+import { loadGraph } from '../../src/graph/load-graph';
 import { engineFixture, RUN_LABEL, type EngineFixture } from '../support/engine-fixture';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { tempWorkspace, type TempWorkspace } from '../support/temp-workspace';

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isUserError } from '../../src/errors/user-error';
 import type { CredentialStore } from '../../src/registry/docker-credentials';
+import type { RegistryCredentials } from '../../src/model/registry-credentials';
 import { lockPins } from '../../src/pins-lock/lock-pins';
 import { loadPins } from '../../src/workspace/load-pins';
 import { tempWorkspace, type TempWorkspace } from '../support/temp-workspace';
@@ -61,7 +62,7 @@ async function fakeRegistry(opts: { badDigestHeader?: boolean } = {}): Promise<F
   return { host, requests, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-const store = (creds?: { username: string; password: string }): CredentialStore => ({ file: '/nowhere/config.json', forDomain: () => creds });
+const store = (creds?: RegistryCredentials): CredentialStore => ({ file: '/nowhere/config.json', forDomain: () => creds });
 
 describe('pins lock: Bearer token auth and OCI indexes', () => {
   let fake: Fake;
@@ -76,7 +77,7 @@ describe('pins lock: Bearer token auth and OCI indexes', () => {
   });
 
   it('follows the challenge to the token service with the configured login, then records each platform child', async () => {
-    const result = await lockPins(loadPins(ws.root), { credentials: store({ username: 'robot', password: 's3cret' }) });
+    const result = await lockPins(loadPins(ws.root), { credentials: store({ username: 'robot', secret: 's3cret' }) });
     expect(result.lock.images.app).toEqual({
       'linux/amd64': { ref: `${fake.host}/team/app:1.0`, digest: AMD64 },
       'linux/arm64': { ref: `${fake.host}/team/app:1.0`, digest: ARM64 },
@@ -87,7 +88,7 @@ describe('pins lock: Bearer token auth and OCI indexes', () => {
   });
 
   it('a token service that refuses the login is an auth error naming pin, platform and ref', async () => {
-    const error = await lockPins(loadPins(ws.root), { credentials: store({ username: 'robot', password: 'wrong' }) }).catch((e) => e);
+    const error = await lockPins(loadPins(ws.root), { credentials: store({ username: 'robot', secret: 'wrong' }) }).catch((e) => e);
     expect(isUserError(error)).toBe(true);
     expect(error.format()).toContain(`pins.yaml:3: images.app (linux/amd64): cannot resolve image ${fake.host}/team/app:1.0: the token service http://${fake.host}/token of ${fake.host} refused user "robot" (HTTP 401)`);
     expect(error.format()).toContain(`docker login ${fake.host}`);
@@ -95,7 +96,7 @@ describe('pins lock: Bearer token auth and OCI indexes', () => {
 
   it('a platform the index lacks is named with the platforms it has', async () => {
     ws.write('pins.yaml', `platforms: [linux/amd64]\nimages:\n  app:\n    linux/s390x: ${fake.host}/team/app:1.0\n`);
-    const error = await lockPins(loadPins(ws.root), { credentials: store({ username: 'robot', password: 's3cret' }) }).catch((e) => e);
+    const error = await lockPins(loadPins(ws.root), { credentials: store({ username: 'robot', secret: 's3cret' }) }).catch((e) => e);
     expect(error.format()).toContain(`images.app (linux/s390x): cannot resolve image ${fake.host}/team/app:1.0: ${fake.host}/team/app:1.0 has no linux/s390x image (it has: linux/amd64, linux/arm64/v8)`);
   });
 
@@ -103,7 +104,7 @@ describe('pins lock: Bearer token auth and OCI indexes', () => {
     await fake.close();
     fake = await fakeRegistry({ badDigestHeader: true });
     ws.write('pins.yaml', `platforms: [linux/amd64]\nimages:\n  app: ${fake.host}/team/app:1.0\n`);
-    const error = await lockPins(loadPins(ws.root), { credentials: store({ username: 'robot', password: 's3cret' }) }).catch((e) => e);
+    const error = await lockPins(loadPins(ws.root), { credentials: store({ username: 'robot', secret: 's3cret' }) }).catch((e) => e);
     expect(error.format()).toContain('but sent a manifest whose sha256 is');
   });
 });

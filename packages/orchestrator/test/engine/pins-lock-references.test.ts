@@ -65,8 +65,8 @@ describe('credentials from config.json', () => {
     );
     const store = loadDockerCredentials({ DOCKER_CONFIG: dir });
     expect(store.file).toBe(join(dir, 'config.json'));
-    expect(store.forDomain('docker.io')).toEqual({ username: 'hub', password: 'pw:with:colons' });
-    expect(store.forDomain('127.0.0.1:5000')).toEqual({ username: 'local', password: 'pw2' });
+    expect(store.forDomain('docker.io')).toEqual({ username: 'hub', secret: 'pw:with:colons' });
+    expect(store.forDomain('127.0.0.1:5000')).toEqual({ username: 'local', secret: 'pw2' });
     expect(store.forDomain('ghcr.io')).toBeUndefined();
     expect(store.forDomain('127.0.0.1:5001')).toBeUndefined();
   });

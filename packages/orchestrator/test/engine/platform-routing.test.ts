@@ -1,8 +1,8 @@
-import { buildPlan } from '../../src/build/build-plan';
+import { buildPlan } from '../../src/orchestration/build-plan';
 import { platformEngines } from '../../src/engine/platform-engines';
-import { imageExists } from '../../src/engine/engine-builder';
+import { imageExists } from '../../src/engine/engine-queries';
 import { makePlan } from '../../src/plan/make-plan';
-import { loadGraph } from '../../src/workspace/load-graph';
+import { loadGraph } from '../../src/graph/load-graph';
 import { engineFixture, type EngineFixture } from '../support/engine-fixture';
 import { copyImage, startSecondEngine } from '../support/second-engine';
 import { tempWorkspace, type TempWorkspace } from '../support/temp-workspace';

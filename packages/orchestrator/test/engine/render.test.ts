@@ -7,7 +7,7 @@ import { consumeEngineResponse } from '../../src/engine/consume-response';
 import type { EngineConnection } from '../../src/engine/connect-engine';
 import { renderNode } from '../../src/render/render-node';
 import { writeSingleContext } from '../../src/render/single-context';
-import { loadGraph } from '../../src/workspace/load-graph';
+import { loadGraph } from '../../src/graph/load-graph';
 import { engineFixture, RUN_LABEL, TEST_BASE_IMAGE, type EngineFixture } from '../support/engine-fixture';
 import { tempWorkspace, type TempWorkspace } from '../support/temp-workspace';
 

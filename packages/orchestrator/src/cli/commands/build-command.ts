@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { formatSummary } from '../../build/build-summary';
-import { buildPlan } from '../../build/build-plan';
-import { formatSccacheStats } from '../../build/sccache-stats';
-import { BuildFailure } from '../../engine/build-failure';
+import { formatSummary } from '../../orchestration/build-summary';
+import { buildPlan } from '../../orchestration/build-plan';
+import { formatSccacheStats } from '../../orchestration/sccache-stats';
+import { BuildFailure } from '../../orchestration/build-failure';
 import { describePlatformEngine, platformEngines } from '../../engine/platform-engines';
 import { makePlan } from '../../plan/make-plan';
 import { createProgressSink } from '../../progress/create-sink';
+import { TtyProgressSink } from '../../progress/tty-sink';
 import { UserError } from '../../errors/user-error';
 import { registryTarget } from '../../registry/registry-target';
 import { collectList, envPlatforms, graphFromOptions } from '../global-options';
@@ -58,6 +59,9 @@ export function registerBuildCommand(program: Command) {
       process.once('SIGTERM', cancel);
       try {
         const progress = createProgressSink(process.stderr, { mode: opts.progress === 'auto' ? undefined : opts.progress });
+        // The live view redraws the lines it counted: a note written into it would be overdrawn, so it waits for the end.
+        const deferredNotes: string[] = [];
+        const onNote = (text: string) => (progress instanceof TtyProgressSink ? deferredNotes.push(text) : process.stderr.write(`note: ${text}\n`));
         const result = await buildPlan((platform) => engines.get(platform)!.engine, plan, {
           parallel: Math.max(1, Number(opts.parallel) || 1),
           networkMode: opts.network,
@@ -68,7 +72,9 @@ export function registerBuildCommand(program: Command) {
           noCache: !opts.cache,
           signal: controller.signal,
           progress,
+          onNote,
         });
+        for (const text of deferredNotes) process.stderr.write(`note: ${text}\n`);
         for (const r of result.results) {
           if (r.outcome === 'failed') {
             const text = r.error instanceof BuildFailure ? r.error.format() : String((r.error as Error)?.message ?? r.error);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { graphFromOptions } from '../global-options';
-import { formatTable } from '../format-table';
+import { formatTable } from '../../text/format-table';
 
 export function registerListCommand(program: Command) {
   program

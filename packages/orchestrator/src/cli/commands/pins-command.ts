@@ -4,7 +4,7 @@ import { writeLockFile } from '../../pins-lock/lock-file';
 import { lockPins, type LockSection } from '../../pins-lock/lock-pins';
 import { loadPins } from '../../workspace/load-pins';
 import { displayPath, findWorkspaceRoot } from '../../workspace/paths';
-import { formatTable } from '../format-table';
+import { formatTable } from '../../text/format-table';
 import type { GlobalOptions } from '../global-options';
 
 export function registerPinsCommand(program: Command) {

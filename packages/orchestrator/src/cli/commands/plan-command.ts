@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { describeChanges, engineStatus, type NodeStatus } from '../../build/engine-status';
+import { describeChanges, engineStatus, type NodeStatus } from '../../orchestration/engine-status';
 import { describePlatformEngine, platformEngines, type PlatformEngine } from '../../engine/platform-engines';
 import { hashTag, registryRepository, registryTarget } from '../../registry/registry-target';
 import { isUserError } from '../../errors/user-error';
 import { makePlan, planToJson, type Plan } from '../../plan/make-plan';
-import { formatTable } from '../format-table';
+import { formatTable } from '../../text/format-table';
 import { collectList, envPlatforms, graphFromOptions } from '../global-options';
 
 interface PlanOptions {

@@ -3,7 +3,7 @@ import { AUTOMATIC_PLATFORM_ARGS } from '../../../src/dockerfile/dockerfile-fact
 import type { FragmentGraph } from '../../../src/graph/fragment-graph';
 import { makePlan } from '../../../src/plan/make-plan';
 import { selectClosure } from '../../../src/plan/select-nodes';
-import { loadGraph } from '../../../src/workspace/load-graph';
+import { loadGraph } from '../../../src/graph/load-graph';
 
 const repo = resolve(__dirname, '../../../../..');
 const BACKENDS = ['vllm', 'sglang', 'trtllm'];

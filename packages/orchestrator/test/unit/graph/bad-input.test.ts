@@ -1,5 +1,5 @@
 import { UserError, UserErrors } from '../../../src/errors/user-error';
-import { loadGraph } from '../../../src/workspace/load-graph';
+import { loadGraph } from '../../../src/graph/load-graph';
 import { tempWorkspace, validWorkspaceFiles } from '../../support/temp-workspace';
 
 /** Runs loadGraph on the valid workspace with `overrides` applied and returns the formatted user error. */

@@ -1,7 +1,7 @@
 import { chmodSync, symlinkSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { makePlan } from '../../../src/plan/make-plan';
-import { loadGraph } from '../../../src/workspace/load-graph';
+import { loadGraph } from '../../../src/graph/load-graph';
 import { tempWorkspace, validWorkspaceFiles, type TempWorkspace } from '../../support/temp-workspace';
 
 /** Hash of every node (linux/amd64), keyed by node id. */

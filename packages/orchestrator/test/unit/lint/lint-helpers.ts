@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Finding } from '../../../src/lint/finding';
 import { lintWorkspace } from '../../../src/lint/lint-workspace';
-import { loadGraph } from '../../../src/workspace/load-graph';
+import { loadGraph } from '../../../src/graph/load-graph';
 import { tempWorkspace } from '../../support/temp-workspace';
 
 export const FIXTURES = resolve(__dirname, '../../fixtures/lint');

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { lintWorkspace } from '../../../src/lint/lint-workspace';
 import { listProfiles } from '../../../src/workspace/load-pins';
-import { loadGraph } from '../../../src/workspace/load-graph';
+import { loadGraph } from '../../../src/graph/load-graph';
 import { REPO_ROOT } from './lint-helpers';
 
 /** The real Dynamo fragments at the repository root must lint clean, under every profile. */

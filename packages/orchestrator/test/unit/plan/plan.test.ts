@@ -1,5 +1,5 @@
 import { makePlan, planToJson } from '../../../src/plan/make-plan';
-import { loadGraph } from '../../../src/workspace/load-graph';
+import { loadGraph } from '../../../src/graph/load-graph';
 import { UserError } from '../../../src/errors/user-error';
 import { tempWorkspace, validWorkspaceFiles, type TempWorkspace } from '../../support/temp-workspace';
 

@@ -36,22 +36,22 @@ describe('registry credentials from config.json', () => {
 
   it('reads auths per host (base64 user:password), and gives other hosts nothing', () => {
     const s = store({ auths: { '127.0.0.1:5000': { auth: Buffer.from('ci:p:ss').toString('base64') }, 'https://index.docker.io/v1/': { auth: Buffer.from('hub:x').toString('base64') } } });
-    expect(s.forDomain('127.0.0.1:5000')).toEqual({ username: 'ci', password: 'p:ss' });
-    expect(s.forDomain('docker.io')).toEqual({ username: 'hub', password: 'x' });
+    expect(s.forDomain('127.0.0.1:5000')).toEqual({ username: 'ci', secret: 'p:ss' });
+    expect(s.forDomain('docker.io')).toEqual({ username: 'hub', secret: 'x' });
     expect(s.forDomain('ghcr.io')).toBeUndefined();
   });
 
   it('asks the credHelpers entry of a host, and only for that host', () => {
     const s = store({ credHelpers: { 'registry.example.com': 'teamvault' } });
-    expect(s.forDomain('registry.example.com')).toEqual({ username: 'team', password: 's3cret-teamvault' });
+    expect(s.forDomain('registry.example.com')).toEqual({ username: 'team', secret: 's3cret-teamvault' });
     expect(s.forDomain('other.example.com')).toBeUndefined();
   });
 
   it('falls back to credsStore for hosts without an auths entry (Docker Hub under its v1 server name)', () => {
     const s = store({ credsStore: 'desktop', auths: { '127.0.0.1:5000': { auth: Buffer.from('ci:pw').toString('base64') } } });
-    expect(s.forDomain('docker.io')).toEqual({ username: 'hubuser', password: 's3cret-desktop' });
-    expect(s.forDomain('registry-1.docker.io')).toEqual({ username: 'hubuser', password: 's3cret-desktop' });
-    expect(s.forDomain('127.0.0.1:5000')).toEqual({ username: 'ci', password: 'pw' });
+    expect(s.forDomain('docker.io')).toEqual({ username: 'hubuser', secret: 's3cret-desktop' });
+    expect(s.forDomain('registry-1.docker.io')).toEqual({ username: 'hubuser', secret: 's3cret-desktop' });
+    expect(s.forDomain('127.0.0.1:5000')).toEqual({ username: 'ci', secret: 'pw' });
   });
 
   it('treats a missing helper as no credentials (anonymous), not as a crash', () => {

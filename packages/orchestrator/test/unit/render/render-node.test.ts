@@ -4,7 +4,7 @@ import { DockerfileParser, type Copy } from 'dockerfile-ast';
 import { isUserError } from '../../../src/errors/user-error';
 import { renderNode, type RenderOptions } from '../../../src/render/render-node';
 import { writeSingleContext } from '../../../src/render/single-context';
-import { loadGraph } from '../../../src/workspace/load-graph';
+import { loadGraph } from '../../../src/graph/load-graph';
 import { tempWorkspace, validWorkspaceFiles, type TempWorkspace } from '../../support/temp-workspace';
 
 const AMD64 = 'linux/amd64';

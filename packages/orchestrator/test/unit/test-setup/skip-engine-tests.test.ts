@@ -12,7 +12,7 @@ function listTests(env: NodeJS.ProcessEnv): { files: string[]; stderr: string } 
   return { files: run.stdout.split('\n').filter((line) => line.endsWith('.test.ts')), stderr: run.stderr };
 }
 
-const baseEnv = { ...process.env, FRAGMENTS_SKIP_ENGINE_TESTS: '' };
+const baseEnv: NodeJS.ProcessEnv = { ...process.env, FRAGMENTS_SKIP_ENGINE_TESTS: '' };
 delete baseEnv.JEST_WORKER_ID;
 
 describe('FRAGMENTS_SKIP_ENGINE_TESTS', () => {

@@ -1,4 +1,4 @@
-import { runGraph, type NodeBuilder } from '../../../src/build/run-graph';
+import { runGraph, type NodeBuilder } from '../../../src/orchestration/run-graph';
 import type { PlannedBuild } from '../../../src/plan/make-plan';
 
 /** A fake engine: records calls, fails the keys it is told to, and waits until released or aborted. */

@@ -1,6 +1,7 @@
-import { BuildFailure } from '../engine/build-failure';
+import { BuildFailure } from './build-failure';
 import type { EngineConnection } from '../engine/connect-engine';
-import { EngineBuilder, imageExists, type EngineBuilderOptions } from '../engine/engine-builder';
+import { imageExists } from '../engine/engine-queries';
+import { EngineBuilder, type EngineBuilderOptions } from './engine-builder';
 import { pushImage } from '../engine/push-image';
 import type { Plan, PlannedBuild } from '../plan/make-plan';
 import { RegistryError } from '../registry/registry-client';

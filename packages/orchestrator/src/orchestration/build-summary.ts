@@ -1,4 +1,4 @@
-import { formatTable } from '../cli/format-table';
+import { formatTable } from '../text/format-table';
 import type { NodeResult } from './run-graph';
 
 /** The closing table of `fragments build`: one row per node, then the counts. */

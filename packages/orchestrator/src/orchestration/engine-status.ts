@@ -1,5 +1,5 @@
 import type { EngineConnection } from '../engine/connect-engine';
-import { imageExists } from '../engine/engine-builder';
+import { imageExists } from '../engine/engine-queries';
 import type { PlannedBuild } from '../plan/make-plan';
 import { diffInputs, inputDigests, LABELS, type InputChanges, type InputDigests } from './image-labels';
 

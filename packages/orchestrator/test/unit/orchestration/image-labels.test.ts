@@ -1,4 +1,4 @@
-import { compactFiles, diffInputs, FILES_LABEL_BUDGET, type InputDigests } from '../../../src/build/image-labels';
+import { compactFiles, diffInputs, FILES_LABEL_BUDGET, type InputDigests } from '../../../src/orchestration/image-labels';
 
 describe('input digest labels', () => {
   it('keeps per-file digests while they fit', () => {

@@ -1,6 +1,6 @@
-import { buildGraph, type FragmentGraph } from '../graph/fragment-graph';
-import { loadFragments } from './load-fragments';
-import { loadPins } from './load-pins';
+import { buildGraph, type FragmentGraph } from './fragment-graph';
+import { loadFragments } from '../workspace/load-fragments';
+import { loadPins } from '../workspace/load-pins';
 
 export interface LoadOptions {
   /** Workspace root (holds pins.yaml and fragments/). */

@@ -1,6 +1,7 @@
 import type { EngineConnection } from '../engine/connect-engine';
-import { EngineBuilder, imageExists } from '../engine/engine-builder';
-import { BuildFailure } from '../engine/build-failure';
+import { imageExists } from '../engine/engine-queries';
+import { EngineBuilder } from './engine-builder';
+import { BuildFailure } from './build-failure';
 import type { Plan, PlannedBuild } from '../plan/make-plan';
 import type { ProgressSink } from '../progress/progress-sink';
 import { indexTag, putImageIndex } from '../registry/image-index';
@@ -18,6 +19,8 @@ export interface BuildPlanOptions {
   signal?: AbortSignal;
   progress: ProgressSink;
   log?: (line: string) => void;
+  /** Notes about an engine rather than a build step (see EngineBuilderOptions.onNote). */
+  onNote?(text: string): void;
   /** `--push`: build into this registry, skipping what it holds; human tags then move in the registry. */
   registry?: RegistryTarget;
   /** Registry tags whose images seed BuildKit's cache (default: the human tags). */
@@ -62,6 +65,7 @@ export async function buildPlan(engines: EngineChoice, plan: Plan, options: Buil
         networkMode: options.networkMode,
         extraLabels: options.extraLabels,
         progress: options.progress,
+        onNote: options.onNote,
         noCache: options.noCache,
         onSccacheStats: (b: PlannedBuild, stats: SccacheStats) => sccache.set(b.key, stats),
       };

@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
 import { relative } from 'node:path';
-import type { NodeBuilder } from '../build/run-graph';
-import { imageLabels } from '../build/image-labels';
-import { SccacheLogScanner, type SccacheStats } from '../build/sccache-stats';
+import type { NodeBuilder } from './run-graph';
+import { imageLabels } from './image-labels';
+import { SccacheLogScanner, type SccacheStats } from './sccache-stats';
 import type { PlannedBuild } from '../plan/make-plan';
 import { OUTSIDE_DOCKERFILE_NAME, packContext } from '../pack/pack-context';
 import { NodeProgress } from '../progress/node-progress';
 import type { ProgressSink } from '../progress/progress-sink';
 import { BuildFailure } from './build-failure';
-import type { EngineConnection } from './connect-engine';
-import { consumeEngineResponse } from './consume-response';
+import type { EngineConnection } from '../engine/connect-engine';
+import { cancelBuild, postBuild } from '../engine/build-request';
+import { consumeEngineResponse } from '../engine/consume-response';
+import { imageExists } from '../engine/engine-queries';
 import { loadDockerCredentials } from '../registry/docker-credentials';
 import { openBuildSession, SessionUpgradeError, type BuildSession, type SessionServices } from '../session';
 
@@ -21,6 +22,11 @@ export interface EngineBuilderOptions {
   /** Labels added to every image (e.g. a test run id). */
   extraLabels?: Record<string, string>;
   progress: ProgressSink;
+  /**
+   * Notes that concern no single build step (e.g. an engine that refused the BuildKit session). The caller decides
+   * where they go: a live terminal view counts its own lines, so nothing here writes to the terminal itself.
+   */
+  onNote?(text: string): void;
   /**
    * What the BuildKit session serves: registry credentials per host (BuildKit ignores X-Registry-Config and asks the
    * session) and build secrets. Default: credentials from ~/.docker/config.json (DOCKER_CONFIG honoured).
@@ -59,7 +65,7 @@ export class EngineBuilder implements NodeBuilder {
   async build(build: PlannedBuild, signal: AbortSignal): Promise<void> {
     const progress = new NodeProgress(build.key, this.options.progress);
     const buildId = randomUUID();
-    const onAbort = () => void cancelOnEngine(this.engine, buildId);
+    const onAbort = () => void cancelBuild(this.engine, buildId);
     signal.addEventListener('abort', onAbort, { once: true });
     const { node } = build;
     const custom = this.options.customize?.(build) ?? {};
@@ -84,7 +90,7 @@ export class EngineBuilder implements NodeBuilder {
     const session = await this.openSession();
     const sccache = new SccacheLogScanner();
     try {
-      const response = await dial(this.engine, {
+      const response = await postBuild(this.engine, {
         t: [build.tag, ...(custom.extraTags ?? [])],
         dockerfile: outside ? OUTSIDE_DOCKERFILE_NAME : dockerfileRel.split('\\').join('/'),
         buildargs: custom.buildArgs ?? build.buildArgs,
@@ -134,7 +140,7 @@ export class EngineBuilder implements NodeBuilder {
       return await openBuildSession(this.engine, this.options.session ?? dockerConfigSession());
     } catch (e) {
       if (!(e instanceof SessionUpgradeError)) throw e;
-      if (!this.warnedNoSession) process.stderr.write(`note: ${this.engine.address} refused a BuildKit session (${e.message}); building without one (no registry credentials for pulls, no secrets)\n`);
+      if (!this.warnedNoSession) this.options.onNote?.(`${this.engine.address} refused a BuildKit session (${e.message}); building without one (no registry credentials for pulls, no secrets)`);
       this.warnedNoSession = true;
       return undefined;
     }
@@ -147,51 +153,6 @@ export class EngineBuilder implements NodeBuilder {
 export function dockerConfigSession(): SessionServices {
   const store = loadDockerCredentials();
   return {
-    credentials: (host) => {
-      const c = store.forDomain(host);
-      return c ? { username: c.username, secret: c.password } : undefined;
-    },
+    credentials: (host) => store.forDomain(host),
   };
-}
-
-/** True when the engine holds `ref`; any answer but 200/404 is an engine problem and is thrown. */
-export async function imageExists(engine: EngineConnection, ref: string): Promise<boolean> {
-  try {
-    await engine.docker.getImage(ref).inspect();
-    return true;
-  } catch (e) {
-    if ((e as { statusCode?: number }).statusCode === 404) return false;
-    throw e;
-  }
-}
-
-function dial(engine: EngineConnection, query: Record<string, unknown>, body: NodeJS.ReadableStream, signal: AbortSignal): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    engine.docker.modem.dial(
-      {
-        path: '/build?',
-        method: 'POST',
-        options: query,
-        file: body,
-        isStream: true,
-        abortSignal: signal,
-        headers: { 'Content-Type': 'application/x-tar', Connection: 'close' },
-        statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
-      },
-      (err, res) => (err ? reject(engineMessage(err)) : resolve(res as IncomingMessage)),
-    );
-  });
-}
-
-/** docker-modem wraps HTTP errors as "(HTTP code 400) bad parameter - <message>": keep the engine's message. */
-function engineMessage(err: Error & { json?: { message?: string } }): Error {
-  const detail = err.json?.message;
-  return detail ? new Error(detail) : err;
-}
-
-async function cancelOnEngine(engine: EngineConnection, buildId: string): Promise<void> {
-  // Closing the connection already cancels; this makes it explicit for engines that keep reading the body.
-  await new Promise<void>((resolve) =>
-    engine.docker.modem.dial({ path: `/build/cancel?`, method: 'POST', options: { id: buildId }, statusCodes: { 200: true, 404: true, 500: true } }, () => resolve()),
-  );
 }

@@ -1,4 +1,4 @@
-import { formatSccacheStats, SccacheLogScanner } from '../../../src/build/sccache-stats';
+import { formatSccacheStats, SccacheLogScanner } from '../../../src/orchestration/sccache-stats';
 
 // What Debian's sccache 0.4 prints for `--show-stats --stats-format json` (abridged to the fields read).
 const json = (hits: number, misses: number) =>
