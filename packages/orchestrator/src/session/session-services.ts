@@ -6,9 +6,8 @@ import { Server, status as GrpcStatus, type ServerOptions } from '@grpc/grpc-js'
 import { Auth } from '../generated/buildkit/auth_pb';
 import { Secrets } from '../generated/buildkit/secrets_pb';
 import { Health, HealthCheckResponse_ServingStatus } from '../generated/grpc/health_pb';
-import { GrpcCallError, grpcServiceDefinition, grpcUnaryHandlers } from './grpc-service';
-
 import type { RegistryCredentials } from '../model/registry-credentials';
+import { GrpcCallError, grpcServiceDefinition, grpcUnaryHandlers } from './grpc-service';
 
 export type { RegistryCredentials }; // the one shape, from model/
 
