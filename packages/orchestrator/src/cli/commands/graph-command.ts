@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { FragmentGraph } from '../../graph/fragment-graph';
-import { plainDockerCommands, stageTable, toMermaid } from '../../render/graph-docs';
 import { graphFromOptions } from '../global-options';
 
 export function registerGraphCommand(program: Command) {
@@ -11,8 +10,9 @@ export function registerGraphCommand(program: Command) {
     .option('--mermaid', 'Mermaid flowchart (fragments/README.md embeds it)')
     .option('--table', 'the stage table of fragments/README.md (Markdown)')
     .option('--docker', 'the plain `docker build` command of every fragment, with its build args from the pins')
-    .action((opts: { dot?: boolean; mermaid?: boolean; table?: boolean; docker?: boolean }, command: Command) => {
-      const graph = graphFromOptions(command);
+    .action(async (opts: { dot?: boolean; mermaid?: boolean; table?: boolean; docker?: boolean }, command: Command) => {
+      const graph = await graphFromOptions(command);
+      const { plainDockerCommands, stageTable, toMermaid } = await import('../../render/graph-docs');
       if (opts.mermaid) process.stdout.write(toMermaid(graph));
       else if (opts.table) process.stdout.write(stageTable(graph));
       else if (opts.docker) process.stdout.write(plainDockerCommands(graph));

@@ -2,10 +2,6 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../errors/user-error';
-import { hostPlatform } from '../../plan/host-platform';
-import { renderNode } from '../../render/render-node';
-import { writeSingleContext } from '../../render/single-context';
-import { displayPath } from '../../workspace/paths';
 import { collectList, envPlatforms, graphFromOptions } from '../global-options';
 
 interface RenderOptions {
@@ -23,7 +19,13 @@ export function registerRenderCommand(program: Command) {
     .option('-o, --output <file>', 'write the Dockerfile to FILE (default: stdout)')
     .option('--single-context <dir>', 'write DIR/Dockerfile and one combined context (each fragment under DIR/.fragments/<node>/) that plain BuildKit builds, no named contexts needed')
     .action(async (name: string, opts: RenderOptions, command: Command) => {
-      const graph = graphFromOptions(command);
+      const [{ hostPlatform }, { renderNode }, { writeSingleContext }, { displayPath }] = await Promise.all([
+        import('../../plan/host-platform'),
+        import('../../render/render-node'),
+        import('../../render/single-context'),
+        import('../../workspace/paths'),
+      ]);
+      const graph = await graphFromOptions(command);
       const platform = opts.platform ?? envPlatforms() ?? [hostPlatform()];
       // Paths in the build command are relative to the workspace root, where the command is meant to run.
       const fromRoot = (p: string) => displayPath(graph.root, resolve(p)) || '.';
