@@ -191,7 +191,7 @@ export class RegistryClient {
     }
     if (!res.ok) {
       await res.body?.cancel();
-      throw new RegistryError(`the token service ${realm.origin}${realm.pathname} of ${this.domain} refused ${this.credentials ? this.who() : 'an anonymous token'} (HTTP ${res.status})`, 'auth');
+      throw new RegistryError(`the token service ${realm.origin}${realm.pathname} of ${this.domain} refused ${!this.credentials ? 'an anonymous token' : isIdentityToken(this.credentials) ? 'the identity token' : `user "${this.credentials.username}"`} (HTTP ${res.status})`, 'auth');
     }
     const body = (await res.json()) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;

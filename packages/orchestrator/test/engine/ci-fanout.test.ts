@@ -14,8 +14,8 @@ import { copyImage, startSecondEngine, type SecondEngine } from '../support/seco
 
 const repo = resolve(__dirname, '../../../..');
 const MAIN_SOCKET = (process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '');
-/** What nixl, dynamo and the backends start from under `--profile local`. */
-const BASES = ['fragments-local/devel:bookworm-amd64', 'fragments-local/sccache:0.4.0-pre6-amd64'];
+/** What nixl, dynamo, the backends and the runtimes start from under `--profile local`. */
+const BASES = ['fragments-local/devel:bookworm-amd64', 'fragments-local/sccache:0.4.0-pre6-amd64', 'fragments-local/runtime:bookworm-amd64'];
 
 /** A copy of the offline stack with this run's image names. */
 function stackCopy(prefix: string): string {
@@ -30,7 +30,7 @@ function stackCopy(prefix: string): string {
 
 /**
  * CI fan-out as a matrix runs it: one job per backend, each on its own engine (its own machine), both pushing to ONE
- * registry at the same time, and their closures overlap (both need nixl and dynamo). Then one promotion job.
+ * registry at the same time, and their closures overlap (both runtimes need nixl and dynamo). Then one promotion job.
  */
 describe('CI fan-out: two engines build overlapping closures into one registry at once', () => {
   let fx: EngineFixture;
@@ -76,12 +76,12 @@ describe('CI fan-out: two engines build overlapping closures into one registry a
   const failures = (r: BuildPlanResult) => r.results.filter((x) => x.outcome === 'failed').map((x) => `${x.build.key}: ${(x.error as Error)?.message}`);
 
   it('both jobs succeed, every hash tag and the human tag carry the right hash label, and one promotion job moves the rest', async () => {
-    const [vllmPlan, sglangPlan] = await Promise.all([planOf(['backend-vllm']), planOf(['backend-sglang'])]);
+    const [vllmPlan, sglangPlan] = await Promise.all([planOf(['runtime.vllm']), planOf(['runtime.sglang'])]);
     const notes: string[] = [];
     const [a, b] = await Promise.all([job(fx.engine, vllmPlan, ['main'], notes), job(other, sglangPlan, ['main'], notes)]);
     expect([failures(a), failures(b)]).toEqual([[], []]);
     expect(a.ok && b.ok).toBe(true);
-    const outcome = (r: BuildPlanResult, key: string) => r.results.find((x) => x.build.key === key)!.outcome;
+    const outcome = (r: BuildPlanResult, key: string) => r.results.find((x) => x.build.node.id === key)!.outcome;
     // Reported (not asserted: scheduling decides) so a run shows whether the shared nodes really raced.
     console.log(`[ci-fanout] nixl: ${outcome(a, 'nixl')} / ${outcome(b, 'nixl')}, dynamo: ${outcome(a, 'dynamo')} / ${outcome(b, 'dynamo')}; notes: ${notes.join(' | ') || 'none'}`);
     for (const key of ['nixl', 'dynamo']) expect(['built', 'in registry']).toContain(outcome(a, key));
@@ -89,7 +89,7 @@ describe('CI fan-out: two engines build overlapping closures into one registry a
     // No lost or wrong tag: every node of either job, by hash and by `main`, names an image labelled with its hash.
     const target = await ownTarget();
     const builds = [...vllmPlan.builds, ...sglangPlan.builds.filter((x) => !vllmPlan.builds.some((y) => y.key === x.key))];
-    expect(builds.map((x) => x.key).sort()).toEqual(['backend-sglang', 'backend-vllm', 'dynamo', 'nixl']);
+    expect(builds.map((x) => x.node.id).sort()).toEqual(['backend-sglang', 'backend-vllm', 'dynamo', 'nixl', 'runtime.sglang', 'runtime.vllm']);
     for (const build of builds) {
       const repository = registryRepository(target, build);
       const byHash = await readTaggedImage(target.client, repository, hashTag(build), build.platform);
@@ -99,12 +99,12 @@ describe('CI fan-out: two engines build overlapping closures into one registry a
     }
 
     // The recipe's promotion job: after the matrix, one run over every target builds nothing and moves `release`.
-    const promotion = await job(fx.engine, await planOf(['backend-vllm', 'backend-sglang']), ['release']);
+    const promotion = await job(fx.engine, await planOf(['runtime.vllm', 'runtime.sglang']), ['release']);
     expect(promotion.results.map((x) => [x.build.key, x.outcome]).sort()).toEqual(builds.map((x) => [x.key, 'in registry']).sort());
     for (const build of builds) {
       const repository = registryRepository(target, build);
       expect(await target.client.manifestDigest(repository, 'release')).toBe(await target.client.manifestDigest(repository, hashTag(build)));
     }
-    expect(promotion.tagged).toHaveLength(4);
+    expect(promotion.tagged).toHaveLength(6);
   }, 300_000);
 });
