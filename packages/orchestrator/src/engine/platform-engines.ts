@@ -1,5 +1,6 @@
-import { UserError } from '../errors/user-error';
+import { EnvironmentError, isEnvironmentError } from '../errors/fragments-error';
 import { connectEngine, type EngineConnection } from './connect-engine';
+import { onEngine } from './engine-error';
 
 /** The engine that builds one platform, and whether it runs that platform's code natively or under emulation. */
 export interface PlatformEngine {
@@ -41,12 +42,13 @@ export async function platformEngines(platforms: readonly string[], env: NodeJS.
     try {
       engine = await connect(address);
     } catch (e) {
-      if (address && e instanceof UserError) {
-        throw new UserError(`the ${platform} engine (${variable}=${address}) does not answer`, { field: variable }, e.format());
+      if (address && isEnvironmentError(e)) {
+        throw new EnvironmentError(`the ${platform} engine (${variable}=${address}) does not answer`, { where: variable, hint: e.format(), cause: e });
       }
       throw e;
     }
-    const engineArch = normalizeArch((await engine.docker.info()).Architecture ?? '');
+    const info = await onEngine(engine, 'asking the engine what it runs on (GET /info)', () => engine.docker.info() as Promise<{ Architecture?: string }>);
+    const engineArch = normalizeArch(info.Architecture ?? '');
     result.set(platform, { platform, engine, engineArch, native: platform === `linux/${engineArch}`, source: address ? variable : 'default engine' });
   }
   return result;

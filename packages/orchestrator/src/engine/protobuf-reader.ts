@@ -1,3 +1,4 @@
+import { InternalError } from '../errors/fragments-error';
 // Minimal protobuf wire-format reader: just enough to decode BuildKit's progress messages without a
 // protobuf dependency (no codegen, no .proto text to vendor). It knows nothing about schemas; callers
 // switch on field numbers and skip what they do not know, so newer engines adding fields keep working.
@@ -17,14 +18,13 @@ export const WireType = {
 export type WireType = (typeof WireType)[keyof typeof WireType];
 
 /** Thrown when the bytes are not valid protobuf (truncated, overlong varint, unsupported wire type). */
-export class ProtobufDecodeError extends Error {
+export class ProtobufDecodeError extends InternalError {
   constructor(
     message: string,
     /** Byte offset in the outermost buffer where decoding failed. */
     readonly offset: number,
   ) {
     super(`${message} at byte ${offset}`);
-    this.name = 'ProtobufDecodeError';
   }
 }
 

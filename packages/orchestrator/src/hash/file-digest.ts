@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
+import { EnvironmentError } from '../errors/fragments-error';
 
 /**
  * sha256 of a file's bytes, streamed (never read whole into memory). Results are memoised per process by path, size,
@@ -38,7 +39,7 @@ async function streamDigest(absPath: string, expectedSize: number): Promise<stri
   }
   if (size !== expectedSize) {
     // The file changed while we read it: the hash would describe neither version.
-    throw new Error(`${absPath} changed while it was being hashed (size ${expectedSize} -> ${size}); run again`);
+    throw new EnvironmentError(`changed while it was being hashed (size ${expectedSize} -> ${size})`, { where: absPath, hint: 'something else writes to this file; run again when it is done' });
   }
   return hash.digest('hex');
 }

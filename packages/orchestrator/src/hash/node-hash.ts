@@ -8,6 +8,7 @@ import { FRAGMENT_FILE } from '../workspace/paths';
 import type { GraphNode } from '../graph/fragment-graph';
 import { canonicalJson } from './canonical-json';
 import { fileDigest, mapLimited } from './file-digest';
+import { InternalError } from '../errors/fragments-error';
 
 /**
  * Bump when the encoding below changes: old tags must never be mistaken for new ones. It is part of every hash.
@@ -84,7 +85,7 @@ async function describe(entry: ContextEntry): Promise<string> {
     case 'symlink':
       return `link:${mode}:${entry.linkTarget}`;
     default:
-      throw new Error(`unexpected context entry type ${entry.type}`);
+      throw new InternalError(`unexpected context entry type ${entry.type}`);
   }
 }
 

@@ -56,7 +56,7 @@ export class RegistryBuilder implements NodeBuilder {
     try {
       return await fn();
     } catch (e) {
-      if (e instanceof RegistryError) throw new RegistryError(`${registryName(this.target, build)}:${hashTag(build)}: ${e.message}`, e.kind);
+      if (e instanceof RegistryError) throw new RegistryError(`${registryName(this.target, build)}:${hashTag(build)}: ${e.message}`, e.reason, { hint: e.hint, cause: e });
       throw e;
     }
   }

@@ -3,6 +3,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pack as tarPack, type Headers } from 'tar-fs';
 import { canonicalMode } from '../context/canonical-mode';
 import type { ContextEntry } from '../context/context-files';
+import { EnvironmentError } from '../errors/fragments-error';
 
 const TAR_TYPES: Record<string, 'file' | 'dir' | 'symlink'> = { file: 'file', directory: 'dir', symlink: 'symlink' };
 
@@ -54,7 +55,7 @@ function verifyingStream(source: Readable, name: string, expected: string | unde
     },
     flush(cb) {
       const digest = hash.digest('hex');
-      if (expected && !expected.endsWith(`:${digest}`)) cb(new Error(`context file ${name} changed after it was hashed; run the build again`));
+      if (expected && !expected.endsWith(`:${digest}`)) cb(new EnvironmentError('changed after it was hashed', { where: `context file ${name}`, hint: 'something else writes to the build context; run the build again when it is done' }));
       else cb();
     },
   });

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { assertNoSpecialFiles, listContextFiles } from '../context/context-files';
 import type { RenderResult } from './render-node';
+import { InternalError } from '../errors/fragments-error';
 
 export const SINGLE_CONTEXT_DIR = '.fragments';
 
@@ -11,7 +12,7 @@ export const SINGLE_CONTEXT_DIR = '.fragments';
  * A previous `.fragments/` in `dir` is replaced, so no stale file reaches the build. Returns the files written.
  */
 export async function writeSingleContext(result: RenderResult, dir: string): Promise<{ dockerfile: string; files: number }> {
-  if (result.mode !== 'single-context') throw new Error('internal error: writeSingleContext needs a single-context render');
+  if (result.mode !== 'single-context') throw new InternalError('writeSingleContext needs a single-context render');
   await fs.mkdir(dir, { recursive: true });
   await fs.rm(join(dir, SINGLE_CONTEXT_DIR), { recursive: true, force: true });
   let files = 0;

@@ -1,3 +1,4 @@
+import { InternalError } from '../errors/fragments-error';
 // gRPC's length-prefixed message framing (the body of an HTTP/2 gRPC stream): each message is
 // [1 byte compressed flag][4 byte big-endian length][payload]. Messages may span DATA frames and one DATA
 // frame may hold several messages, so the decoder buffers across chunks.
@@ -8,10 +9,9 @@ export const DEFAULT_MAX_GRPC_MESSAGE = 4 * 1024 * 1024;
 const HEADER = 5;
 
 /** Thrown when a request body is not valid gRPC framing (or uses compression, which we never negotiate). */
-export class GrpcFrameError extends Error {
+export class GrpcFrameError extends InternalError {
   constructor(message: string) {
     super(message);
-    this.name = 'GrpcFrameError';
   }
 }
 

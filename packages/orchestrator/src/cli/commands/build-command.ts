@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { formatSummary } from '../../orchestration/build-summary';
 import { buildPlan } from '../../orchestration/build-plan';
 import { formatSccacheStats } from '../../orchestration/sccache-stats';
-import { BuildFailure } from '../../orchestration/build-failure';
+import { describeError, errorKind, EXIT_CODES, isFragmentsError, worstKind } from '../../errors/fragments-error';
 import { describePlatformEngine, platformEngines } from '../../engine/platform-engines';
 import { makePlan } from '../../plan/make-plan';
 import { createProgressSink } from '../../progress/create-sink';
@@ -14,7 +14,7 @@ import { collectList, envPlatforms, graphFromOptions } from '../global-options';
 interface BuildOptions {
   platform?: string[];
   parallel: string;
-  network: string;
+  network?: string;
   tag?: string[];
   label?: string[];
   progress: 'auto' | 'plain' | 'tty';
@@ -31,7 +31,7 @@ export function registerBuildCommand(program: Command) {
     .argument('[fragments...]', 'fragment names or node ids (default: every fragment)')
     .option('--platform <list>', "platforms, comma-separated (default: $FRAGMENTS_PLATFORM, else this machine's)", collectList)
     .option('--parallel <n>', 'independent nodes built at once', '2')
-    .option('--network <mode>', 'network for RUN steps: default, host or none (env FRAGMENTS_NETWORK)', process.env.FRAGMENTS_NETWORK ?? 'default')
+    .option('--network <mode>', 'network for RUN steps: default, host or none (env FRAGMENTS_NETWORK; unset: default, or none on an engine without a bridge network)', process.env.FRAGMENTS_NETWORK || undefined)
     .option('--tag <name>', 'human tag moved onto every built image after the whole graph succeeded (repeatable)', collectList)
     .option('--label <key=value>', 'extra image label (repeatable)', collectList)
     .option('--progress <mode>', 'auto (live view on a terminal), plain or tty', 'auto')
@@ -75,11 +75,13 @@ export function registerBuildCommand(program: Command) {
           onNote,
         });
         for (const text of deferredNotes) process.stderr.write(`note: ${text}\n`);
+        const failures = result.results.filter((r) => r.outcome === 'failed').map((r) => r.error);
         for (const r of result.results) {
-          if (r.outcome === 'failed') {
-            const text = r.error instanceof BuildFailure ? r.error.format() : String((r.error as Error)?.message ?? r.error);
-            process.stderr.write(`\n${r.build.key} failed:\n${text}\n`);
-          }
+          if (r.outcome === 'failed') process.stderr.write(`\n${r.build.key} failed:\n${isFragmentsError(r.error) && r.error.kind !== 'internal' ? r.error.format() : describeError(r.error)}\n`);
+        }
+        if (result.error !== undefined) {
+          failures.push(result.error);
+          process.stderr.write(`\nafter every node built:\n${describeError(result.error)}\n`);
         }
         process.stdout.write('\n' + formatSummary(result.results));
         for (const [key, stats] of result.sccache) process.stdout.write(`sccache for ${key}: ${formatSccacheStats(stats)}\n`);
@@ -89,7 +91,9 @@ export function registerBuildCommand(program: Command) {
         if (result.indexes.length > 0) process.stdout.write(`image indexes: ${result.indexes.join(' ')}\n`);
         if (result.tagged.length > 0) process.stdout.write(`tagged: ${result.tagged.join(' ')}\n`);
         else if (!result.ok && (opts.tag ?? []).length > 0) process.stdout.write('no tag moved: the graph did not fully succeed\n');
-        process.exitCode = controller.signal.aborted ? 130 : result.ok ? 0 : 1;
+        // The exit code says what went wrong (README, "Exit codes"): the worst kind among the failures.
+        const worst = worstKind(failures.map(errorKind));
+        process.exitCode = controller.signal.aborted ? EXIT_CODES.canceled : result.ok ? EXIT_CODES.ok : EXIT_CODES[worst ?? 'user'];
       } finally {
         process.off('SIGINT', cancel);
         process.off('SIGTERM', cancel);

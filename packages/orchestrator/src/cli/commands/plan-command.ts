@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { describeChanges, engineStatus, type NodeStatus } from '../../orchestration/engine-status';
 import { describePlatformEngine, platformEngines, type PlatformEngine } from '../../engine/platform-engines';
-import { hashTag, registryRepository, registryTarget } from '../../registry/registry-target';
-import { isUserError } from '../../errors/user-error';
-import { makePlan, planToJson, type Plan } from '../../plan/make-plan';
+import { hashTag, registryRepository, registryTarget, type RegistryTarget } from '../../registry/registry-target';
+import { isEnvironmentError } from '../../errors/fragments-error';
+import { RegistryError } from '../../registry/registry-client';
+import { makePlan, planToJson, type Plan, type PlannedBuild } from '../../plan/make-plan';
 import { formatTable } from '../../text/format-table';
 import { collectList, envPlatforms, graphFromOptions } from '../global-options';
 
@@ -47,7 +48,7 @@ async function statuses(plan: Plan, registrySpec?: string): Promise<Map<string, 
   try {
     engines = await platformEngines(plan.platforms);
   } catch (e) {
-    if (!isUserError(e)) throw e;
+    if (!isEnvironmentError(e)) throw e;
     process.stderr.write('note: no Docker engine answers, so the plan cannot say what is up to date (--no-engine silences this)\n');
     return undefined;
   }
@@ -57,11 +58,21 @@ async function statuses(plan: Plan, registrySpec?: string): Promise<Map<string, 
   const registry = registrySpec ? registryTarget(registrySpec) : undefined;
   const entries = await Promise.all(
     plan.builds.map(async (b) => {
-      if (registry && (await registry.client.manifestDigest(registryRepository(registry, b), hashTag(b)))) return [b.key, { state: 'in registry' } as NodeStatus] as const;
+      if (registry && (await inRegistry(registry, b))) return [b.key, { state: 'in registry' } as NodeStatus] as const;
       return [b.key, await engineStatus(engines.get(b.platform)!.engine, b)] as const;
     }),
   );
   return new Map(entries);
+}
+
+/** Whether the registry holds the build's hash tag; a registry failure names the node it was asked about. */
+async function inRegistry(registry: RegistryTarget, b: PlannedBuild): Promise<boolean> {
+  try {
+    return (await registry.client.manifestDigest(registryRepository(registry, b), hashTag(b))) !== undefined;
+  } catch (e) {
+    if (e instanceof RegistryError) throw new RegistryError(`${b.key}: ${e.message}`, e.reason, { hint: e.hint, cause: e });
+    throw e;
+  }
 }
 
 function statusJson(status: NodeStatus) {
