@@ -1,4 +1,5 @@
 import { BuildFailure } from './build-failure';
+import { isFragmentsError } from '../errors/fragments-error';
 import type { EngineConnection } from '../engine/connect-engine';
 import { imageExists } from '../engine/engine-queries';
 import { EngineBuilder, type EngineBuilderOptions } from './engine-builder';
@@ -79,13 +80,18 @@ export class RegistryBuilder implements NodeBuilder {
     try {
       pushed = await pushImage(this.engine, name, tag, this.target.pushAuth, signal);
     } catch (e) {
-      throw new BuildFailure(build.key, `${(e as Error).message} (registry ${this.target.domain}${this.target.username ? `, user ${this.target.username}` : ''})`);
+      const hint = isFragmentsError(e) ? e.hint : undefined;
+      throw new BuildFailure(build.key, `${(e as Error).message} (registry ${this.target.domain}${this.target.username ? `, user ${this.target.username}` : ''})`, undefined, {
+        kind: isFragmentsError(e) ? e.kind : 'internal',
+        hint: hint ?? 'check that the registry runs and accepts pushes from this engine; a rerun pushes what is missing',
+        cause: e,
+      });
     }
     // A concurrent job may have pushed a different image under the same hash tag (a non-reproducible step): say so
     // rather than silently trusting either.
     const stored = await this.target.client.manifestDigest(registryRepository(this.target, build), tag);
     if (stored !== pushed.digest) {
-      throw new BuildFailure(build.key, `${name}:${tag} holds ${stored ?? 'nothing'} after pushing ${pushed.digest}; another build changed it concurrently`);
+      throw new BuildFailure(build.key, `${name}:${tag} holds ${stored ?? 'nothing'} after pushing ${pushed.digest}; another build changed it concurrently`, undefined, { kind: 'environment', where: this.target.domain });
     }
     return alreadyBuilt ? 'pushed' : undefined;
   }
