@@ -1,6 +1,6 @@
 import { EnvironmentError, isEnvironmentError } from '../errors/fragments-error';
 import { connectEngine, type EngineConnection } from './connect-engine';
-import { onEngine } from './engine-error';
+import { engineArchitecture } from './engine-queries';
 
 /** The engine that builds one platform, and whether it runs that platform's code natively or under emulation. */
 export interface PlatformEngine {
@@ -47,8 +47,7 @@ export async function platformEngines(platforms: readonly string[], env: NodeJS.
       }
       throw e;
     }
-    const info = await onEngine(engine, 'asking the engine what it runs on (GET /info)', () => engine.docker.info() as Promise<{ Architecture?: string }>);
-    const engineArch = normalizeArch(info.Architecture ?? '');
+    const engineArch = normalizeArch(await engineArchitecture(engine));
     result.set(platform, { platform, engine, engineArch, native: platform === `linux/${engineArch}`, source: address ? variable : 'default engine' });
   }
   return result;

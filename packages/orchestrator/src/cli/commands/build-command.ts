@@ -1,14 +1,6 @@
 import type { Command } from 'commander';
-import { formatSummary } from '../../orchestration/build-summary';
-import { buildPlan } from '../../orchestration/build-plan';
-import { formatSccacheStats } from '../../orchestration/sccache-stats';
 import { describeError, errorKind, EXIT_CODES, isFragmentsError, worstKind } from '../../errors/fragments-error';
-import { describePlatformEngine, platformEngines } from '../../engine/platform-engines';
-import { makePlan } from '../../plan/make-plan';
-import { createProgressSink } from '../../progress/create-sink';
-import { TtyProgressSink } from '../../progress/tty-sink';
 import { UserError } from '../../errors/user-error';
-import { registryTarget } from '../../registry/registry-target';
 import { collectList, envPlatforms, graphFromOptions } from '../global-options';
 
 interface BuildOptions {
@@ -40,7 +32,19 @@ export function registerBuildCommand(program: Command) {
     .option('--no-cache', 'rebuild every planned node and run every step again (BuildKit then starts cache mounts such as sccache empty too)')
     .option('--cache-from <tag>', 'registry tags of earlier images used as build cache (repeatable; default: the --tag values)', collectList)
     .action(async (targets: string[], opts: BuildOptions, command: Command) => {
-      const graph = graphFromOptions(command);
+      // Required here, not at start-up: the engine client and the build machinery are for this command only.
+      const [{ makePlan }, { buildPlan }, { formatSummary }, { formatSccacheStats }, { describePlatformEngine, platformEngines }, { createProgressSink }, { TtyProgressSink }, { registryTarget }] =
+        await Promise.all([
+          import('../../plan/make-plan'),
+          import('../../orchestration/build-plan'),
+          import('../../orchestration/build-summary'),
+          import('../../orchestration/sccache-stats'),
+          import('../../engine/platform-engines'),
+          import('../../progress/create-sink'),
+          import('../../progress/tty-sink'),
+          import('../../registry/registry-target'),
+        ]);
+      const graph = await graphFromOptions(command);
       const plan = await makePlan(graph, { targets, platforms: opts.platform ?? envPlatforms() });
       if (opts.push && !opts.registry) {
         throw new UserError('--push needs a registry', { field: '--registry' }, 'pass --registry HOST[:PORT][/prefix] or set FRAGMENTS_REGISTRY');

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { describeChanges, engineStatus, type NodeStatus } from '../../orchestration/engine-status';
-import { describePlatformEngine, platformEngines, type PlatformEngine } from '../../engine/platform-engines';
-import { hashTag, registryRepository, registryTarget, type RegistryTarget } from '../../registry/registry-target';
-import { isEnvironmentError } from '../../errors/fragments-error';
-import { RegistryError } from '../../registry/registry-client';
-import { makePlan, planToJson, type Plan, type PlannedBuild } from '../../plan/make-plan';
+import { describeChanges, type NodeStatus } from '../../orchestration/engine-status';
+import type { PlatformEngine } from '../../engine/platform-engines';
+import { EnvironmentError, isEnvironmentError } from '../../errors/fragments-error';
+import type { Plan, PlannedBuild } from '../../plan/make-plan';
+import type { RegistryTarget } from '../../registry/registry-target';
 import { formatTable } from '../../text/format-table';
 import { collectList, envPlatforms, graphFromOptions } from '../global-options';
 
@@ -25,7 +24,8 @@ export function registerPlanCommand(program: Command) {
     .option('--no-engine', 'do not ask the Docker engine which images it already has')
     .option('--registry <host[:port][/prefix]>', 'also say which nodes the registry already holds (env FRAGMENTS_REGISTRY)', process.env.FRAGMENTS_REGISTRY)
     .action(async (targets: string[], opts: PlanOptions, command: Command) => {
-      const graph = graphFromOptions(command);
+      const { makePlan, planToJson } = await import('../../plan/make-plan');
+      const graph = await graphFromOptions(command);
       const plan = await makePlan(graph, { targets, platforms: opts.platform ?? envPlatforms() });
       const found = opts.engine ? await statuses(plan, opts.registry) : undefined;
       if (opts.json) {
@@ -44,6 +44,12 @@ export function registerPlanCommand(program: Command) {
  * would build it and whether natively or under emulation.
  */
 async function statuses(plan: Plan, registrySpec?: string): Promise<Map<string, NodeStatus> | undefined> {
+  // The engine client is required only when the plan asks the engine (not for --no-engine).
+  const [{ engineStatus }, { describePlatformEngine, platformEngines }, { hashTag, registryRepository, registryTarget }] = await Promise.all([
+    import('../../orchestration/engine-status'),
+    import('../../engine/platform-engines'),
+    import('../../registry/registry-target'),
+  ]);
   let engines: Map<string, PlatformEngine>;
   try {
     engines = await platformEngines(plan.platforms);
@@ -67,10 +73,11 @@ async function statuses(plan: Plan, registrySpec?: string): Promise<Map<string, 
 
 /** Whether the registry holds the build's hash tag; a registry failure names the node it was asked about. */
 async function inRegistry(registry: RegistryTarget, b: PlannedBuild): Promise<boolean> {
+  const { hashTag, registryRepository } = await import('../../registry/registry-target');
   try {
     return (await registry.client.manifestDigest(registryRepository(registry, b), hashTag(b))) !== undefined;
   } catch (e) {
-    if (e instanceof RegistryError) throw new RegistryError(`${b.key}: ${e.message}`, e.reason, { hint: e.hint, cause: e });
+    if (isEnvironmentError(e)) throw new EnvironmentError(`${b.key}: ${e.message}`, { where: e.where, hint: e.hint, cause: e });
     throw e;
   }
 }
