@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Document } from 'yaml';
 import { PinsLockSchema, type PinsLock } from '../schema/pins-schema';
 import { LOCK_FILE } from '../workspace/paths';
+import { classifySystemError } from '../errors/system-error';
 
 /** Written above the entries unless the file already starts with its own comment (which is then kept). */
 export const LOCK_HEADER = [
@@ -57,7 +58,7 @@ export function writeLockFile(root: string, lock: PinsLock): string {
     renameSync(temp, file);
   } catch (e) {
     rmSync(temp, { force: true });
-    throw e;
+    throw classifySystemError(e, { doing: `writing ${LOCK_FILE}`, where: root });
   }
   return file;
 }
