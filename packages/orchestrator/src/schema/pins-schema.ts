@@ -7,22 +7,17 @@ import { PinKey, Platform, ScalarString, perPlatform } from './common';
  */
 const ImageReference = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._/:@-]*$/i, 'must be an image reference such as repo/name:tag or repo/name:tag@sha256:…');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/, 'must be an image reference such as repo/name:tag or repo/name:tag@sha256:…');
 
 const Download = z.strictObject({
-  /** Where the file comes from; per platform when it differs by architecture. */
-  url: perPlatform(z.string().regex(/^(https?|file):\/\//, 'must be an http(s):// or file:// URL')),
+  url: perPlatform(z.string().regex(/^(https?|file):\/\//, 'must be an http(s):// or file:// URL')).describe('Where the file comes from; per platform when it differs by architecture.'),
 });
 
 export const PinsSchema = z.strictObject({
-  /** Platforms a fragment is built for when it does not say. */
-  platforms: z.array(Platform).min(1).optional(),
-  /** key -> image reference (with a tag, and optionally a digest), or one per platform. */
-  images: z.record(PinKey, perPlatform(ImageReference)).default({}),
-  /** key -> version string. */
-  versions: z.record(PinKey, ScalarString).default({}),
-  /** key -> downloaded file. */
-  downloads: z.record(PinKey, Download).default({}),
+  platforms: z.array(Platform).min(1).optional().describe('Platforms a fragment is built for when it does not say.'),
+  images: z.record(PinKey, perPlatform(ImageReference)).default({}).describe('key -> image reference (with a tag, and optionally a digest), or one per platform.'),
+  versions: z.record(PinKey, ScalarString).default({}).describe('key -> version string.'),
+  downloads: z.record(PinKey, Download).default({}).describe('key -> downloaded file.'),
 });
 
 export type PinsConfig = z.infer<typeof PinsSchema>;
@@ -36,12 +31,29 @@ export const PinsLockSchema = z.strictObject({
   images: z
     .record(
       PinKey,
-      z.record(Platform, z.strictObject({ ref: z.string().min(1), digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 hex>') })),
+      z.record(
+        Platform,
+        z.strictObject({
+          ref: z.string().min(1).describe('The reference in force when it was resolved (pins.yaml or the profile).'),
+          digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 hex>').describe("Manifest digest of that platform's image."),
+        }),
+      ),
     )
-    .default({}),
+    .default({})
+    .describe('images.<key>.<platform>: the digest each pinned image reference resolved to.'),
   downloads: z
-    .record(PinKey, z.record(Platform, z.strictObject({ url: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits') })))
-    .default({}),
+    .record(
+      PinKey,
+      z.record(
+        Platform,
+        z.strictObject({
+          url: z.string().min(1).describe('The URL in force when it was downloaded.'),
+          sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits').describe('sha256 of the downloaded file.'),
+        }),
+      ),
+    )
+    .default({})
+    .describe('downloads.<key>.<platform>: the checksum of each pinned download.'),
 });
 
 export type PinsLock = z.infer<typeof PinsLockSchema>;

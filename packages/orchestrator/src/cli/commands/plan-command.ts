@@ -4,6 +4,7 @@ import type { PlatformEngine } from '../../engine/platform-engines';
 import { EnvironmentError, isEnvironmentError } from '../../errors/fragments-error';
 import type { Plan, PlannedBuild } from '../../plan/make-plan';
 import type { RegistryTarget } from '../../registry/registry-target';
+import type { PlanNodeStatusJson } from '../../schema/plan-schema';
 import { formatTable } from '../../text/format-table';
 import { collectList, envPlatforms, graphFromOptions } from '../global-options';
 
@@ -82,7 +83,7 @@ async function inRegistry(registry: RegistryTarget, b: PlannedBuild): Promise<bo
   }
 }
 
-function statusJson(status: NodeStatus) {
+function statusJson(status: NodeStatus): PlanNodeStatusJson {
   return status.state === 'will build' ? { state: status.state, previous: status.previous ?? null } : { state: status.state };
 }
 
