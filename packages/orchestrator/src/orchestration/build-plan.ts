@@ -7,7 +7,11 @@ import type { ProgressSink } from '../progress/progress-sink';
 import { indexTag, putImageIndex } from '../registry/image-index';
 import { hashTag, registryName, registryRepository, type RegistryTarget } from '../registry/registry-target';
 import { RegistryBuilder } from './registry-builder';
+import { secretsForBuild } from './build-secrets';
+import { SCCACHE_CONFIG_SECRET, sccacheConfigFile } from './sccache-remote';
+import type { SccacheRemote } from '../schema/pins-schema';
 import type { SccacheStats } from './sccache-stats';
+import type { BuildSteps } from './build-steps';
 import { runGraph, SUCCEEDED, type NodeBuilder, type NodeResult } from './run-graph';
 
 export interface BuildPlanOptions {
@@ -27,6 +31,10 @@ export interface BuildPlanOptions {
   cacheTags?: string[];
   /** Rebuild every planned node, running every step again. */
   noCache?: boolean;
+  /** Secret values by id (`--secret`); each build's session serves the ids its fragment declares. */
+  secrets?: ReadonlyMap<string, Buffer>;
+  /** Remote sccache (profile `sccache:`), served per platform as the secret `sccache-config`. */
+  sccache?: SccacheRemote;
 }
 
 export interface BuildPlanResult {
@@ -40,6 +48,8 @@ export interface BuildPlanResult {
   cacheSources: Map<string, string[]>;
   /** Per built node, what its compile steps reported from sccache. */
   sccache: Map<string, SccacheStats>;
+  /** Per node the engine built (or tried to), the BuildKit steps that came from cache and those that ran. */
+  steps: Map<string, BuildSteps>;
 }
 
 /** One engine for everything, or the engine that builds each platform (see platformEngines). */
@@ -54,6 +64,7 @@ export async function buildPlan(engines: EngineChoice, plan: Plan, options: Buil
   const engineFor = typeof engines === 'function' ? engines : () => engines;
   const builders = new Map<EngineConnection, NodeBuilder>();
   const sccache = new Map<string, SccacheStats>();
+  const steps = new Map<string, BuildSteps>();
   // Each engine's registry builder records its cache sources; the result merges them.
   const cacheSourceMaps: Map<string, string[]>[] = [];
   const collectCacheSources = () => new Map(cacheSourceMaps.flatMap((m) => [...m]));
@@ -67,7 +78,9 @@ export async function buildPlan(engines: EngineChoice, plan: Plan, options: Buil
         progress: options.progress,
         onNote: options.onNote,
         noCache: options.noCache,
+        secretsFor: (b: PlannedBuild) => secretsForBuild(b, withSccacheConfig(options.secrets, options.sccache, b.platform)),
         onSccacheStats: (b: PlannedBuild, stats: SccacheStats) => sccache.set(b.key, stats),
+        onSteps: (b: PlannedBuild, s: BuildSteps) => steps.set(b.key, s),
       };
       builder = options.registry
         ? new RegistryBuilder(engine, options.registry, plan, { ...engineOptions, cacheTags: options.cacheTags ?? options.tags ?? [] })
@@ -88,7 +101,7 @@ export async function buildPlan(engines: EngineChoice, plan: Plan, options: Buil
     if (r.outcome === 'failed' && r.error instanceof BuildFailure) await explainMissingBase(engineFor(r.build.platform), plan, r.build, r.error);
   }
   const ok = results.every((r) => SUCCEEDED.includes(r.outcome));
-  if (!ok) return { results, ok, tagged: [], indexes: [], cacheSources: collectCacheSources(), sccache };
+  if (!ok) return { results, ok, tagged: [], indexes: [], cacheSources: collectCacheSources(), sccache, steps };
   const nodes = byNode(plan);
   const indexes = options.registry && plan.platforms.length > 1 ? await writeIndexes(nodes, options.registry) : new Map<string, string>();
   const tagged = await promote(engineFor, plan, nodes, options.tags ?? [], options.registry, indexes);
@@ -99,7 +112,14 @@ export async function buildPlan(engines: EngineChoice, plan: Plan, options: Buil
     indexes: [...indexes.entries()].map(([id, tag]) => `${registryName(options.registry!, nodes.get(id)![0])}:${tag}`),
     cacheSources: collectCacheSources(),
     sccache,
+    steps,
   };
+}
+
+/** The user's secrets plus, when a remote cache is configured, `sccache-config` for this platform. */
+function withSccacheConfig(secrets: ReadonlyMap<string, Buffer> | undefined, remote: SccacheRemote | undefined, platform: string): ReadonlyMap<string, Buffer> {
+  if (!remote) return secrets ?? new Map();
+  return new Map([...(secrets ?? []), [SCCACHE_CONFIG_SECRET, sccacheConfigFile(remote, platform)]]);
 }
 
 function byNode(plan: Plan): Map<string, PlannedBuild[]> {

@@ -9,6 +9,9 @@ const VariantValue = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower-case letters, digits, "-" or "_" (it becomes part of a node id and image name)');
 
+/** Same alphabet as BuildKit's secret ids in practice (and what fits a file name under /run/secrets). */
+const SecretId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, ".", "_" or "-" (a BuildKit secret id)');
+
 export const FragmentSchema = z.strictObject({
   /** Repository of the image this fragment builds, e.g. `dynamo/nixl` or `dynamo/runtime-${backend}`. */
   image: z.string().min(1),
@@ -34,6 +37,23 @@ export const FragmentSchema = z.strictObject({
   variants: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a lower-case identifier'), z.array(VariantValue).min(1)).default({}),
   /** Compilers and JIT tools the image may carry at run time (checked by `fragments lint`). */
   jit: z.array(z.string().min(1)).optional(),
+  /**
+   * Build secrets this fragment mounts (`RUN --mount=type=secret,id=<id>`), by id. Values come from
+   * `fragments build --secret id=<id>,env=VAR|src=FILE` (or FRAGMENTS_SECRETS) and never enter the hash, labels,
+   * build args or image; only the ids declared here are served to this fragment's builds. A required secret with no
+   * source stops the build before anything runs.
+   */
+  secrets: z
+    .record(
+      SecretId,
+      z.strictObject({
+        /** Missing → `fragments build` fails before any build (default: false, the step must cope without it). */
+        required: z.boolean().default(false),
+        /** What the secret is, shown in the error that asks for it. */
+        description: z.string().optional(),
+      }),
+    )
+    .default({}),
 });
 
 export type FragmentConfig = z.infer<typeof FragmentSchema>;

@@ -14,6 +14,31 @@ const Download = z.strictObject({
   url: perPlatform(z.string().regex(/^(https?|file):\/\//, 'must be an http(s):// or file:// URL')),
 });
 
+/**
+ * Remote compiler cache for fragments that compile through sccache, as Dynamo's use-sccache.sh configures it. It is
+ * handed to compile steps as the BuildKit secret `sccache-config` (never a build arg): where the cache lives cannot
+ * change what a compiler produces, so none of it enters a hash, a tag, a layer's cache key or the image history.
+ * Credentials are not here: pass them as secrets (aws-key-id + aws-secret-id, or aws-web-identity-token + aws-role-arn).
+ */
+export const SccacheRemoteSchema = z.strictObject({
+  /** S3 bucket (SCCACHE_BUCKET). */
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+  /** SCCACHE_REGION. */
+  region: z.string().min(1).optional(),
+  /** SCCACHE_ENDPOINT, for S3-compatible stores (MinIO, Ceph). */
+  endpoint: z.string().min(1).optional(),
+  /** SCCACHE_S3_USE_SSL (default: sccache's, true). */
+  use_ssl: z.boolean().optional(),
+  /** Key prefix; `/<arch>` (amd64, arm64) is always appended so architectures never share objects. */
+  key_prefix: z.string().regex(/^[A-Za-z0-9._/-]*$/, 'must be letters, digits, ".", "_", "-" or "/"').default('sccache'),
+  /** SCCACHE_CACHE_SIZE of the local-disk fallback, e.g. 20G. */
+  cache_size: z.string().regex(/^[0-9]+[KMGT]?$/, 'must be a size such as 20G').optional(),
+  /** SCCACHE_S3_SERVER_SIDE_ENCRYPTION. */
+  server_side_encryption: z.boolean().optional(),
+});
+
+export type SccacheRemote = z.infer<typeof SccacheRemoteSchema>;
+
 export const PinsSchema = z.strictObject({
   /** Platforms a fragment is built for when it does not say. */
   platforms: z.array(Platform).min(1).optional(),
@@ -23,6 +48,8 @@ export const PinsSchema = z.strictObject({
   versions: z.record(PinKey, ScalarString).default({}),
   /** key -> downloaded file. */
   downloads: z.record(PinKey, Download).default({}),
+  /** Remote sccache for compile steps (usually only in a CI profile); the last file that sets it wins as a whole. */
+  sccache: SccacheRemoteSchema.optional(),
 });
 
 export type PinsConfig = z.infer<typeof PinsSchema>;

@@ -3,11 +3,16 @@ import { formatSummary } from '../../orchestration/build-summary';
 import { buildPlan } from '../../orchestration/build-plan';
 import { formatSccacheStats } from '../../orchestration/sccache-stats';
 import { BuildFailure } from '../../orchestration/build-failure';
+import { checkRequiredSecrets } from '../../orchestration/build-secrets';
+import { parseSecretSpec, readSecrets, secretSpecsFromEnv } from '../../orchestration/secret-spec';
 import { describePlatformEngine, platformEngines } from '../../engine/platform-engines';
 import { makePlan } from '../../plan/make-plan';
 import { createProgressSink } from '../../progress/create-sink';
 import { TtyProgressSink } from '../../progress/tty-sink';
 import { UserError } from '../../errors/user-error';
+import { makeBuildReport } from '../../report/build-report';
+import { imageFacts, rebuildReasons } from '../../report/report-facts';
+import { writeBuildReport } from '../../report/write-report';
 import { registryTarget } from '../../registry/registry-target';
 import { collectList, envPlatforms, graphFromOptions } from '../global-options';
 
@@ -22,6 +27,8 @@ interface BuildOptions {
   registry?: string;
   cacheFrom?: string[];
   cache: boolean;
+  secret?: string[];
+  report?: string;
 }
 
 export function registerBuildCommand(program: Command) {
@@ -39,6 +46,8 @@ export function registerBuildCommand(program: Command) {
     .option('--registry <host[:port][/prefix]>', 'registry for --push and its cache (env FRAGMENTS_REGISTRY)', process.env.FRAGMENTS_REGISTRY)
     .option('--no-cache', 'rebuild every planned node and run every step again (BuildKit then starts cache mounts such as sccache empty too)')
     .option('--cache-from <tag>', 'registry tags of earlier images used as build cache (repeatable; default: the --tag values)', collectList)
+    .option('--secret <id=ID[,env=VAR|,src=FILE]>', "build secret for RUN --mount=type=secret, buildx's syntax (repeatable; also $FRAGMENTS_SECRETS, ';'-separated); never hashed, labelled or logged", (v: string, prev: string[] = []) => [...prev, v])
+    .option('--report <dir>', 'write DIR/build-report.json and DIR/build-report.md (table, critical path, Mermaid timeline); appended to $GITHUB_STEP_SUMMARY when set')
     .action(async (targets: string[], opts: BuildOptions, command: Command) => {
       const graph = graphFromOptions(command);
       const plan = await makePlan(graph, { targets, platforms: opts.platform ?? envPlatforms() });
@@ -46,6 +55,9 @@ export function registerBuildCommand(program: Command) {
         throw new UserError('--push needs a registry', { field: '--registry' }, 'pass --registry HOST[:PORT][/prefix] or set FRAGMENTS_REGISTRY');
       }
       const registry = opts.push ? registryTarget(opts.registry!) : undefined;
+      // Secrets are read and checked before any engine is contacted: a missing one must not leave half a graph built.
+      const secrets = readSecrets([...secretSpecsFromEnv(), ...(opts.secret ?? [])].map((s) => parseSecretSpec(s)));
+      checkRequiredSecrets(plan, new Set(secrets.keys()));
       const engines = await platformEngines(plan.platforms);
       for (const pe of engines.values()) {
         process.stderr.write(`${describePlatformEngine(pe)}\n`);
@@ -62,7 +74,11 @@ export function registerBuildCommand(program: Command) {
         // The live view redraws the lines it counted: a note written into it would be overdrawn, so it waits for the end.
         const deferredNotes: string[] = [];
         const onNote = (text: string) => (progress instanceof TtyProgressSink ? deferredNotes.push(text) : process.stderr.write(`note: ${text}\n`));
-        const result = await buildPlan((platform) => engines.get(platform)!.engine, plan, {
+        const engineFor = (platform: string) => engines.get(platform)!.engine;
+        // Why each node will build must be read before the run: afterwards the engine holds the new image.
+        const reasons = opts.report && !registry ? await rebuildReasons(engineFor, plan, !opts.cache) : undefined;
+        const started = Date.now();
+        const result = await buildPlan(engineFor, plan, {
           parallel: Math.max(1, Number(opts.parallel) || 1),
           networkMode: opts.network,
           extraLabels: Object.fromEntries((opts.label ?? []).map((kv) => [kv.split('=')[0], kv.split('=').slice(1).join('=')])),
@@ -70,10 +86,13 @@ export function registerBuildCommand(program: Command) {
           registry,
           cacheTags: opts.cacheFrom,
           noCache: !opts.cache,
+          secrets,
+          sccache: plan.graph.pins.sccache,
           signal: controller.signal,
           progress,
           onNote,
         });
+        const ended = Date.now();
         for (const text of deferredNotes) process.stderr.write(`note: ${text}\n`);
         for (const r of result.results) {
           if (r.outcome === 'failed') {
@@ -89,6 +108,20 @@ export function registerBuildCommand(program: Command) {
         if (result.indexes.length > 0) process.stdout.write(`image indexes: ${result.indexes.join(' ')}\n`);
         if (result.tagged.length > 0) process.stdout.write(`tagged: ${result.tagged.join(' ')}\n`);
         else if (!result.ok && (opts.tag ?? []).length > 0) process.stdout.write('no tag moved: the graph did not fully succeed\n');
+        if (opts.report) {
+          const report = makeBuildReport({
+            plan,
+            results: result.results,
+            ok: result.ok,
+            start: started,
+            end: ended,
+            reasons,
+            steps: result.steps,
+            sccache: result.sccache,
+            images: await imageFacts(engineFor, plan),
+          });
+          process.stdout.write(`report: ${writeBuildReport(opts.report, report).join(' ')}\n`);
+        }
         process.exitCode = controller.signal.aborted ? 130 : result.ok ? 0 : 1;
       } finally {
         process.off('SIGINT', cancel);
