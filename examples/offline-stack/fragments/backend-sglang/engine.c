@@ -1,5 +1,5 @@
 /* SGLang stand-in: a radix cache, so a repeated prefix is stored once. */
-#include <dynamo_backend.h>
+#include <stddef.h>
 #include <string.h>
 
 static size_t prefill(const char *prompt, unsigned char *kv, size_t cap) {
@@ -10,4 +10,8 @@ static size_t prefill(const char *prompt, unsigned char *kv, size_t cap) {
   return n;
 }
 
-const struct dynamo_engine dynamo_engine = {"sglang", BACKEND_VERSION, "radix attention, shared prefixes stored once", prefill};
+/* The engine interface Dynamo's worker loads (dlsym) from /opt/backend/lib/libdynamo_engine_sglang.so. */
+const char *engine_name(void) { return "sglang"; }
+const char *engine_version(void) { return BACKEND_VERSION; }
+const char *engine_feature(void) { return "radix attention, shared prefixes stored once"; }
+size_t engine_prefill(const char *prompt, unsigned char *kv, size_t cap) { return prefill(prompt, kv, cap); }

@@ -1,5 +1,5 @@
 /* vLLM stand-in: the KV cache is a list of fixed 16-token pages. */
-#include <dynamo_backend.h>
+#include <stddef.h>
 
 #define PAGE 16
 
@@ -10,4 +10,8 @@ static size_t prefill(const char *prompt, unsigned char *kv, size_t cap) {
   return n;
 }
 
-const struct dynamo_engine dynamo_engine = {"vllm", BACKEND_VERSION, "paged attention, 16-token KV pages", prefill};
+/* The engine interface Dynamo's worker loads (dlsym) from /opt/backend/lib/libdynamo_engine_vllm.so. */
+const char *engine_name(void) { return "vllm"; }
+const char *engine_version(void) { return BACKEND_VERSION; }
+const char *engine_feature(void) { return "paged attention, 16-token KV pages"; }
+size_t engine_prefill(const char *prompt, unsigned char *kv, size_t cap) { return prefill(prompt, kv, cap); }

@@ -12,7 +12,7 @@ done
 for cc1 in /usr/lib/gcc/*/*/cc1; do
   if [ -e "$cc1" ]; then echo "runtime image must not carry a compiler: $cc1" >&2; status=1; fi
 done
-for bin in /opt/dynamo/bin/dynamo-run /opt/backend/bin/*; do
+for bin in /opt/dynamo/bin/* /opt/backend/lib/*.so; do
   missing="$(ldd "$bin" 2>&1 | grep 'not found' || true)"
   if [ -n "$missing" ]; then echo "$bin misses shared libraries: $missing" >&2; status=1; fi
 done

@@ -1,15 +1,18 @@
 import type { Command } from 'commander';
-import { loadGraph } from '../graph/load-graph';
-import { findWorkspaceRoot } from '../workspace/paths';
+import type { FragmentGraph } from '../graph/fragment-graph';
 
 export interface GlobalOptions {
   root?: string;
   profile?: string;
 }
 
-/** The graph for the options given on the command line (`--root`, `--profile`), read relative to the cwd. */
-export function graphFromOptions(command: Command) {
+/**
+ * The graph for the options given on the command line (`--root`, `--profile`), read relative to the cwd. The loaders
+ * (YAML, zod schemas, the Dockerfile parser) are required here, on first use, not when the CLI starts.
+ */
+export async function graphFromOptions(command: Command): Promise<FragmentGraph> {
   const opts = command.optsWithGlobals<GlobalOptions>();
+  const [{ findWorkspaceRoot }, { loadGraph }] = await Promise.all([import('../workspace/paths'), import('../graph/load-graph')]);
   const root = findWorkspaceRoot(process.cwd(), opts.root);
   return loadGraph({ root, profile: opts.profile });
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors/user-error';
 import { registerBuildCommand } from './commands/build-command';
@@ -8,12 +10,17 @@ import { registerPinsCommand } from './commands/pins-command';
 import { registerPlanCommand } from './commands/plan-command';
 import { registerRenderCommand } from './commands/render-command';
 
-/** Builds the `fragments` command line. Each sub-command lives in its own file under commands/. */
+/**
+ * Builds the `fragments` command line. Each sub-command lives in its own file under commands/, which only declares
+ * it: what an action needs (YAML and schemas, the engine client, the packer) is required when that action runs, so
+ * `--version` or `list` load nothing of `build` (test/unit/cli/start-up.test.ts holds it to that).
+ */
 export function createProgram(): Command {
   const program = new Command('fragments')
     .description('Build composable Dockerfile fragments in dependency order, tagged by content hash')
     .option('--root <dir>', 'workspace root holding pins.yaml and fragments/ (default: nearest parent with pins.yaml)')
     .option('--profile <name>', 'apply profiles/<name>.yaml over pins.yaml')
+    .version(packageVersion(), '-V, --version', 'print the version of the fragments CLI')
     .showHelpAfterError()
     .exitOverride();
   registerListCommand(program);
@@ -40,4 +47,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`internal error (please report): ${(e as Error).stack ?? e}\n`);
     return 70;
   }
+}
+
+function packageVersion(): string {
+  // Read, not imported: package.json lies outside the compiled sources (dist/cli/main.js -> ../../package.json).
+  return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 }

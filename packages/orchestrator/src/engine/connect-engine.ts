@@ -2,13 +2,21 @@ import http from 'node:http';
 import { existsSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { UserError } from '../errors/user-error';
+import { plainGet, type PlainHttpTarget } from './plain-http';
 
 /** A reachable engine, with the API version pinned to what it speaks. */
 export interface EngineConnection {
+  /** The dockerode client, created (and dockerode required) on first use. */
   docker: Docker;
   /** Where it is, for messages: `unix:///var/run/docker.sock`, `tcp://…`. */
   address: string;
   apiVersion: string;
+  /**
+   * How to reach a plain-HTTP engine (unix socket or tcp) with node:http alone, for the small JSON requests of a
+   * no-op build (ping, version, info, image inspect): dockerode, with gRPC and protobufjs, takes longer to load than
+   * all of them together. Absent for ssh:// and https:// engines, which go through dockerode.
+   */
+  plainHttp?: PlainHttpTarget;
 }
 
 const DEFAULT_SOCKETS = ['/var/run/docker.sock', ...(process.env.XDG_RUNTIME_DIR ? [`${process.env.XDG_RUNTIME_DIR}/docker.sock`] : [])];
@@ -38,15 +46,42 @@ export async function connectEngine(dockerHost = process.env.DOCKER_HOST): Promi
 export async function tryEngine(address: string): Promise<EngineConnection> {
   const options = dockerOptions(address);
   if (options.socketPath && !existsSync(options.socketPath)) throw new Error('no such socket');
-  // Loaded on first use: dockerode pulls in gRPC and protobufjs, a quarter of the CLI's start-up for commands
-  // (list, graph, plan --no-engine) that never talk to an engine.
-  const { default: DockerClient } = await import('dockerode');
-  const probe = new DockerClient({ ...options, timeout: 5000 });
-  await probe.ping();
-  const { ApiVersion } = await probe.version();
-  // Keep-alive connections make BuildKit builds with streamed tar bodies hang intermittently (docker-modem#196).
-  const docker = new DockerClient({ ...options, version: `v${ApiVersion}`, agent: new http.Agent({ keepAlive: false }) } as Docker.DockerOptions);
-  return { docker, address, apiVersion: ApiVersion };
+  const plainHttp = plainHttpTarget(options);
+  let apiVersion: string;
+  if (plainHttp) {
+    const ping = await plainGet(plainHttp, '/_ping', 5000);
+    if (ping.statusCode !== 200) throw new Error(`/_ping answered HTTP ${ping.statusCode}`);
+    apiVersion = ((await plainGet(plainHttp, '/version', 5000)).json as { ApiVersion: string }).ApiVersion;
+  } else {
+    const probe = new (dockerode())({ ...options, timeout: 5000 });
+    await probe.ping();
+    apiVersion = (await probe.version()).ApiVersion;
+  }
+  let docker: Docker | undefined;
+  return {
+    address,
+    apiVersion,
+    plainHttp,
+    // Keep-alive connections make BuildKit builds with streamed tar bodies hang intermittently (docker-modem#196).
+    get docker() {
+      return (docker ??= new (dockerode())({ ...options, version: `v${apiVersion}`, agent: new http.Agent({ keepAlive: false }) } as Docker.DockerOptions));
+    },
+  };
+}
+
+/**
+ * dockerode, required on first use: it pulls in gRPC and protobufjs, more start-up than everything a no-op build or
+ * `plan` otherwise loads.
+ */
+function dockerode(): typeof Docker {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('dockerode') as typeof Docker;
+}
+
+function plainHttpTarget(options: Docker.DockerOptions): PlainHttpTarget | undefined {
+  if (options.socketPath) return { socketPath: String(options.socketPath) };
+  if (options.protocol === 'http' && options.host) return { host: options.host, port: Number(options.port) };
+  return undefined;
 }
 
 function dockerOptions(address: string): Docker.DockerOptions {

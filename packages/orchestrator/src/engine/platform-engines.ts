@@ -1,5 +1,6 @@
 import { UserError } from '../errors/user-error';
 import { connectEngine, type EngineConnection } from './connect-engine';
+import { engineArchitecture } from './engine-queries';
 
 /** The engine that builds one platform, and whether it runs that platform's code natively or under emulation. */
 export interface PlatformEngine {
@@ -46,7 +47,7 @@ export async function platformEngines(platforms: readonly string[], env: NodeJS.
       }
       throw e;
     }
-    const engineArch = normalizeArch((await engine.docker.info()).Architecture ?? '');
+    const engineArch = normalizeArch(await engineArchitecture(engine));
     result.set(platform, { platform, engine, engineArch, native: platform === `linux/${engineArch}`, source: address ? variable : 'default engine' });
   }
   return result;

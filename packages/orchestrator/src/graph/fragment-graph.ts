@@ -147,7 +147,11 @@ function checkArgBindings(node: GraphNode, errors: ErrorList, at: (...field: str
   }
 }
 
-/** Pin keys must exist in pins.yaml (or the profile); a per-platform image must cover every platform of the node. */
+/**
+ * Pin keys must exist in pins.yaml (or the profile); a per-platform image must cover every platform of the node,
+ * unless it is a one-platform image (a map with one platform) that the Dockerfile only uses pinned to that platform
+ * (`FROM --platform=linux/arm64 ${ARG}`): a per-arch input every build platform binds, chosen with TARGETARCH.
+ */
 function checkPinKeys(node: GraphNode, pins: EffectivePins, errors: ErrorList, at: (...field: string[]) => { file: string; line?: number; field: string }) {
   const pinFiles = pins.files.join(' / ');
   for (const [arg, key] of Object.entries(node.bases)) {
@@ -155,6 +159,7 @@ function checkPinKeys(node: GraphNode, pins: EffectivePins, errors: ErrorList, a
     if (image === undefined) {
       errors.add(new UserError(`base image key "${key}" is not under "images:" in ${pinFiles}`, at('bases', arg), `add images.${key} to pins.yaml, or use one of: ${Object.keys(pins.images).join(', ') || '(none)'}`));
     } else if (typeof image === 'object') {
+      if (isPinnedPerArchInput(node, arg, image)) continue;
       for (const platform of node.platforms) {
         if (!image[platform]) {
           errors.add(new UserError(`fragment "${node.fragment.name}" is built for ${platform}, but base "${key}" has no image for ${platform}`, at('bases', arg), `add images.${key}.${platform} to ${pinFiles}, or restrict the fragment with "platforms:"`));
@@ -179,6 +184,14 @@ function checkPinKeys(node: GraphNode, pins: EffectivePins, errors: ErrorList, a
       }
     }
   }
+}
+
+/** A one-platform image used only in FROM lines pinned to its platform (see checkPinKeys). */
+export function isPinnedPerArchInput(node: GraphNode, arg: string, image: Record<string, string>): boolean {
+  const platforms = Object.keys(image);
+  if (platforms.length !== 1) return false;
+  const uses = node.fragment.facts.text.split(/\r?\n/).filter((line) => new RegExp(`\\$\\{?${arg}\\b`).test(line));
+  return uses.length > 0 && uses.every((line) => new RegExp(`^\\s*FROM\\s+--platform=${platforms[0].replace(/\//g, '\\/')}\\s+\\$\\{?${arg}\\}?(\\s|$)`, 'i').test(line));
 }
 
 /** A `uses` value names a node id, or a fragment whose variant is chosen by this node's own variant values. */

@@ -1,60 +1,40 @@
 import { createHash } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { sameStamp, stampOf, type FileStamp } from '../context/file-stamp';
+import { UserError } from '../errors/user-error';
+
+/** One read buffer for every file: hashing is synchronous, so it is never shared between two reads. */
+const buffer = Buffer.allocUnsafe(1 << 20);
 
 /**
- * sha256 of a file's bytes, streamed (never read whole into memory). Results are memoised per process by path, size,
- * mtime and inode, so variants and platforms sharing a context hash each file once.
+ * sha256 of a file's bytes, read in 1 MB chunks (never whole into memory). Synchronous: from the page cache a
+ * read is a memcpy, and awaiting open/read/close for each of 20,000 small files costs more than hashing them
+ * (sha256 runs at over 1 GB/s with the CPU's SHA instructions, about 4x coreutils' sha256sum).
+ *
+ * `expected` is the lstat taken before: the file must still have it once read, or the digest would describe a
+ * version the stamp does not, and the digest cache would pair them.
  */
-const memo = new Map<string, Promise<string>>();
-
-export async function fileDigest(absPath: string): Promise<string> {
-  const st = await stat(absPath);
-  const key = `${absPath}\0${st.size}\0${st.mtimeMs}\0${st.ino}`;
-  let digest = memo.get(key);
-  if (!digest) {
-    digest = streamDigest(absPath, st.size);
-    memo.set(key, digest);
-    digest.catch(() => memo.delete(key));
-  }
-  return digest;
-}
-
-async function streamDigest(absPath: string, expectedSize: number): Promise<string> {
-  // A read loop over one reused buffer per call: streamed like a ReadStream, without its per-chunk overhead, which
-  // dominates on contexts of many small files.
-  const hash = createHash('sha256');
-  const buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(expectedSize, 1)));
-  const handle = await open(absPath, 'r');
-  let size = 0;
+export function hashFile(absPath: string, expected?: FileStamp, relPath = absPath): string {
+  let fd: number;
   try {
+    fd = openSync(absPath, 'r');
+  } catch (e) {
+    throw new UserError(`cannot read ${relPath} in the build context: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: absPath }, 'it vanished or is unreadable; fix it and run again');
+  }
+  try {
+    const hash = createHash('sha256');
+    let size = 0;
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      size += bytesRead;
-      hash.update(buffer.subarray(0, bytesRead));
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      size += n;
+      hash.update(buffer.subarray(0, n));
     }
+    if (expected && (BigInt(size) !== expected.size || !sameStamp(stampOf(fstatSync(fd, { bigint: true })), expected))) {
+      throw new UserError(`${relPath} changed while it was being hashed`, { file: absPath }, 'run again once nothing writes to the build context');
+    }
+    return hash.digest('hex');
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
-  if (size !== expectedSize) {
-    // The file changed while we read it: the hash would describe neither version.
-    throw new Error(`${absPath} changed while it was being hashed (size ${expectedSize} -> ${size}); run again`);
-  }
-  return hash.digest('hex');
-}
-
-const CHUNK = 1 << 20;
-
-/** Runs `fn` over `items` with at most `limit` in flight, keeping result order. */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

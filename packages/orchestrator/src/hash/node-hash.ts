@@ -7,7 +7,8 @@ import { UserError } from '../errors/user-error';
 import { FRAGMENT_FILE } from '../workspace/paths';
 import type { GraphNode } from '../graph/fragment-graph';
 import { canonicalJson } from './canonical-json';
-import { fileDigest, mapLimited } from './file-digest';
+import { DigestCache } from './digest-cache';
+import { hashFile } from './file-digest';
 
 /**
  * Bump when the encoding below changes: old tags must never be mistaken for new ones. It is part of every hash.
@@ -37,8 +38,6 @@ export interface NodeHash {
   entries: ContextEntry[];
 }
 
-const HASH_CONCURRENCY = 8;
-
 /** The context a node sends: the same for every platform, so a plan walks it once per node (see makePlan). */
 export function listNodeContext(node: GraphNode): Promise<ContextListing> {
   return listContextFiles({ contextDir: node.contextDir, dockerfilePath: node.fragment.dockerfile });
@@ -50,6 +49,7 @@ export async function hashNode(
   buildArgs: Record<string, string>,
   upstreamHashes: Record<string, string>,
   listing: Promise<ContextListing> = listNodeContext(node),
+  digests: DigestCache = DigestCache.inMemory(),
 ): Promise<NodeHash> {
   const listed = await listing;
   // fragment.yaml is the orchestrator's metadata, not build input: what it binds is hashed as resolved args, so
@@ -57,9 +57,8 @@ export async function hashNode(
   const configPath = join(node.fragment.dir, FRAGMENT_FILE);
   const entries = listed.entries.filter((e) => e.absPath !== configPath);
   refuseUnsendable(node, listed.root, entries);
-  const digests = await mapLimited(entries, HASH_CONCURRENCY, async (entry) => describe(entry));
   const files: Record<string, string> = {};
-  entries.forEach((entry, i) => (files[entry.relPath] = digests[i]));
+  for (const entry of entries) files[entry.relPath] = describe(entry, digests);
   const inputs: NodeInputs = {
     format: HASH_FORMAT_VERSION,
     platform,
@@ -74,11 +73,11 @@ export async function hashNode(
   return { hash: sha256(canonicalJson(inputs)), inputs, entries };
 }
 
-async function describe(entry: ContextEntry): Promise<string> {
+function describe(entry: ContextEntry, digests: DigestCache): string {
   const mode = canonicalMode(entry.type, entry.mode).toString(8);
   switch (entry.type) {
     case 'file':
-      return `file:${mode}:${await fileDigest(entry.absPath)}`;
+      return `file:${mode}:${fileDigest(entry, digests)}`;
     case 'dir':
       return `dir:${mode}`;
     case 'symlink':
@@ -86,6 +85,17 @@ async function describe(entry: ContextEntry): Promise<string> {
     default:
       throw new Error(`unexpected context entry type ${entry.type}`);
   }
+}
+
+/** The file's sha256: from the digest cache while its stamp vouches for it, else read and remembered. */
+function fileDigest(entry: ContextEntry, digests: DigestCache): string {
+  const { stamp } = entry;
+  if (!stamp) return hashFile(entry.absPath, undefined, entry.relPath);
+  const known = digests.lookup(entry.absPath, stamp);
+  if (known) return known;
+  const hex = hashFile(entry.absPath, stamp, entry.relPath);
+  digests.remember(entry.absPath, stamp, entry.settled === true, hex);
+  return hex;
 }
 
 /** Sockets, devices and links that leave the context cannot be sent reproducibly: refuse them before any build. */

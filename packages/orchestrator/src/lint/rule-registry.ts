@@ -9,6 +9,7 @@ import { downloadChecksum } from './rules/download-checksum';
 import { gitPinnedRef } from './rules/git-pinned-ref';
 import { layerCount } from './rules/layer-count';
 import { runtimeCompilers } from './rules/runtime-compilers';
+import { runtimeWheelWithoutNixl } from './rules/runtime-wheel-without-nixl';
 import { SILENCE_RULE } from './silences';
 
 /** Every rule `fragments lint` runs, in the order the issue lists them. */
@@ -23,6 +24,7 @@ export const LINT_RULES: readonly LintRule[] = [
   artifactBuiltTwice,
   runtimeCompilers,
   layerCount,
+  runtimeWheelWithoutNixl,
 ];
 
 /** Ids a silence may name, plus the id of findings about silences themselves. */

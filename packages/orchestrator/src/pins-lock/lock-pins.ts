@@ -1,5 +1,5 @@
 import { UserError, UserErrors } from '../errors/user-error';
-import { mapLimited } from '../hash/file-digest';
+import { mapLimited } from './map-limited';
 import type { PinsLock } from '../schema/pins-schema';
 import type { EffectivePins } from '../workspace/load-pins';
 import { loadDockerCredentials, type CredentialStore } from '../registry/docker-credentials';

@@ -1,6 +1,8 @@
 import { UserError } from '../errors/user-error';
 import type { FragmentGraph, GraphNode } from '../graph/fragment-graph';
 import type { Variant } from '../graph/variants';
+import { digestCacheDir } from '../hash/cache-location';
+import { DigestCache } from '../hash/digest-cache';
 import { hashNode, listNodeContext, type NodeHash } from '../hash/node-hash';
 import { hostPlatform } from './host-platform';
 import { resolveBuildArgs } from './resolve-build-args';
@@ -35,6 +37,8 @@ export interface PlanOptions {
   targets: readonly string[];
   /** Default: the host platform. */
   platforms?: readonly string[];
+  /** Where file digests are remembered between runs; default: the cache in digestCacheDir (saved after planning). */
+  digestCache?: DigestCache;
 }
 
 export const TAG_HEX_LENGTH = 16;
@@ -56,6 +60,7 @@ export async function makePlan(graph: FragmentGraph, options: PlanOptions): Prom
   }
   const keyOf = (id: string, platform: string) => (platforms.length > 1 ? `${id}@${platform.slice('linux/'.length)}` : id);
 
+  const digests = options.digestCache ?? DigestCache.open(digestCacheDir(graph.root, [...graph.nodes.values()].map((n) => n.contextDir)));
   // Each node's hash needs its upstream hashes: chain promises so independent nodes hash concurrently.
   const pending = new Map<string, Promise<PlannedBuild>>();
   const listings = new Map<string, ReturnType<typeof listNodeContext>>();
@@ -73,7 +78,7 @@ export async function makePlan(graph: FragmentGraph, options: PlanOptions): Prom
         const ups = await Promise.all(Object.entries(node.uses).map(async ([arg, upId]) => [arg, await plan(upId, platform)] as const));
         const upByNode = new Map(ups.map(([, build]) => [build.node.id, build]));
         const { buildArgs, unlocked } = resolveBuildArgs(node, platform, graph.pins, (upId) => upByNode.get(upId)!.tag);
-        const content = await hashNode(node, platform, buildArgs, Object.fromEntries(ups.map(([arg, b]) => [arg, b.hash])), listingOf(node));
+        const content = await hashNode(node, platform, buildArgs, Object.fromEntries(ups.map(([arg, b]) => [arg, b.hash])), listingOf(node), digests);
         return {
           key,
           node,
@@ -91,6 +96,7 @@ export async function makePlan(graph: FragmentGraph, options: PlanOptions): Prom
     return promise;
   };
   const builds = await Promise.all(platforms.flatMap((platform) => ids.map((id) => plan(id, platform))));
+  digests.save();
   return { graph, platforms, builds };
 }
 

@@ -18,8 +18,11 @@ export function resolveBuildArgs(node: GraphNode, platform: string, pins: Effect
   const unlocked: string[] = [];
   for (const [arg, upstreamId] of Object.entries(node.uses)) buildArgs[arg] = upstreamRef(upstreamId);
   for (const [arg, key] of Object.entries(node.bases)) {
-    const ref = forPlatform(pins.images[key], platform);
-    const locked = pins.lock.images[key]?.[platform];
+    // A one-platform image (a per-arch input, see checkPinKeys) is the same on every build platform, locked for its own.
+    const image = pins.images[key];
+    const own = typeof image === 'object' && !image[platform] && Object.keys(image).length === 1 ? Object.keys(image)[0] : platform;
+    const ref = forPlatform(image, own);
+    const locked = pins.lock.images[key]?.[own];
     if (ref.includes('@')) buildArgs[arg] = ref; // already pinned by digest in pins.yaml
     else if (locked && locked.ref === ref) buildArgs[arg] = `${ref}@${locked.digest}`;
     else {

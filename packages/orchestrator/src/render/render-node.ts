@@ -1,5 +1,5 @@
 import { UserError } from '../errors/user-error';
-import type { FragmentGraph } from '../graph/fragment-graph';
+import type { FragmentGraph, GraphNode } from '../graph/fragment-graph';
 import { resolveBuildArgs } from '../plan/resolve-build-args';
 import { selectClosure } from '../plan/select-nodes';
 import { displayPath } from '../workspace/paths';
@@ -38,7 +38,9 @@ export interface RenderResult {
   /** One line: the command that builds the rendered file, run from the workspace root. */
   buildCommand: string;
   nodeId: string;
+  /** The platforms, comma-separated (as `--platform` takes them). */
   platform: string;
+  platforms: string[];
   mode: ContextMode;
   /** Nodes in the file, upstream first. */
   nodes: string[];
@@ -52,29 +54,41 @@ export interface RenderResult {
 }
 
 /**
- * One self-contained multi-stage Dockerfile for `nodeId` on `platform`: every node of its closure, upstream first,
- * each marked with a `# === BEGIN fragment … ===` comment, all build args resolved from pins into one global ARG
- * block. The node's stage is named after the node, so `--target <node id>` builds it.
+ * One self-contained multi-stage Dockerfile for `nodeId` on one or several platforms: every node of its closure,
+ * upstream first, each marked with a `# === BEGIN fragment … ===` comment, all build args resolved from pins into
+ * one global ARG block. The node's stage is named after the node, so `--target <node id>` builds it.
+ *
+ * For several platforms (`docker buildx build --platform linux/amd64,linux/arm64` builds the file once) every build
+ * arg must be the same on all of them, except a base image used as `FROM ${ARG}`: that becomes per-arch stage
+ * aliases chosen with `${TARGETARCH}` (Dynamo's pattern for manylinux), so no FROM builds one architecture's image
+ * for the other. Anything else that differs per platform is an error naming it: the fragment must choose per-arch
+ * inputs itself (bind one ARG per arch and select with TARGETARCH).
  */
-export function renderNode(graph: FragmentGraph, nodeId: string, platform: string, options: RenderOptions = {}): RenderResult {
+export function renderNode(graph: FragmentGraph, nodeId: string, platform: string | readonly string[], options: RenderOptions = {}): RenderResult {
   const mode = options.mode ?? 'named-contexts';
+  const platforms = [...new Set(typeof platform === 'string' ? platform.split(',').map((p) => p.trim()).filter(Boolean) : platform)];
+  if (platforms.length === 0) throw new UserError('no platform to render for', { field: '--platform' }, 'name one, e.g. --platform linux/amd64');
+  const platformText = platforms.join(',');
   const id = resolveNodeName(graph, nodeId);
   const ids = selectClosure(graph, [id]);
   const fragments: RewrittenFragment[] = [];
   const unlocked = new Set<string>();
   for (const upId of ids) {
     const node = graph.nodes.get(upId)!;
-    if (!node.platforms.includes(platform)) {
-      throw new UserError(
-        `${upId} is not built for ${platform} (its platforms: ${node.platforms.join(', ')})`,
-        { file: node.fragment.configFile, line: node.fragment.lineOf(['platforms']), field: 'platforms' },
-        `render for one of its platforms with --platform, or add ${platform} to "platforms:"`,
-      );
+    for (const p of platforms) {
+      if (!node.platforms.includes(p)) {
+        throw new UserError(
+          `${upId} is not built for ${p} (its platforms: ${node.platforms.join(', ')})`,
+          { file: node.fragment.configFile, line: node.fragment.lineOf(['platforms']), field: 'platforms' },
+          `render for its platforms with --platform, or add ${p} to "platforms:"`,
+        );
+      }
     }
     // The upstream "image" of a node is the upstream node's stage, named after the node.
-    const resolved = resolveBuildArgs(node, platform, graph.pins, (up) => up);
-    resolved.unlocked.forEach((u) => unlocked.add(u));
-    fragments.push(rewriteFragment({ node, buildArgs: resolved.buildArgs, mode }));
+    const resolved = platforms.map((p) => resolveBuildArgs(node, p, graph.pins, (up) => up));
+    resolved.forEach((r) => r.unlocked.forEach((u) => unlocked.add(u)));
+    const perArchBases = perArchBasesOf(node, platforms, resolved.map((r) => r.buildArgs));
+    fragments.push(rewriteFragment({ node, buildArgs: resolved[0].buildArgs, mode, platforms, perArchBases }));
   }
   checkNameClashes(graph, fragments);
 
@@ -88,7 +102,7 @@ export function renderNode(graph: FragmentGraph, nodeId: string, platform: strin
   const dockerfilePath = options.dockerfilePath ?? (mode === 'single-context' ? joinPath(contextPath, 'Dockerfile') : '-');
   const command: CommandInput = {
     mode,
-    platform,
+    platform: platformText,
     target: id,
     dockerfilePath,
     contextPath,
@@ -97,16 +111,17 @@ export function renderNode(graph: FragmentGraph, nodeId: string, platform: strin
   const buildCommand = buildCommandFor(command);
   const warnings = fragments.flatMap((f) => f.warnings);
   const text = [
-    ...headerLines({ graph, nodeId: id, platform, mode, command, stages: fragments.flatMap((f) => f.stages), unlocked: [...unlocked].sort() }),
+    ...headerLines({ graph, nodeId: id, platform: platformText, mode, command, stages: fragments.flatMap((f) => f.stages), unlocked: [...unlocked].sort() }),
     '',
-    ...globalArgBlock(graph, fragments, platform),
+    ...globalArgBlock(graph, fragments, platformText),
     ...fragments.flatMap((f) => fragmentSection(graph, f)),
   ].join('\n');
   return {
     dockerfile: text,
     buildCommand,
     nodeId: id,
-    platform,
+    platform: platformText,
+    platforms,
     mode,
     nodes: ids,
     stages: fragments.flatMap((f) => f.stages),
@@ -114,6 +129,33 @@ export function renderNode(graph: FragmentGraph, nodeId: string, platform: strin
     unlocked: [...unlocked].sort(),
     warnings,
   };
+}
+
+/**
+ * Build args of `node` that differ between platforms. A base image bound under `bases:` becomes per-arch aliases;
+ * anything else cannot be one value in one file, so it is refused with what differs and what to do.
+ */
+function perArchBasesOf(node: GraphNode, platforms: string[], args: Record<string, string>[]): Record<string, Record<string, { platform: string; image: string }>> {
+  const perArch: Record<string, Record<string, { platform: string; image: string }>> = {};
+  if (platforms.length < 2) return perArch;
+  const arches = platforms.map((p) => p.split('/')[1] ?? p);
+  if (new Set(arches).size !== arches.length) {
+    throw new UserError(`--platform ${platforms.join(',')} names one architecture twice`, { field: '--platform' }, 'render one variant of each architecture');
+  }
+  for (const name of Object.keys(args[0])) {
+    const values = args.map((a) => a[name]);
+    if (values.every((v) => v === values[0])) continue;
+    const differs = platforms.map((p, i) => `${p}: ${values[i] || '(empty)'}`).join(', ');
+    if (node.bases[name] === undefined) {
+      throw new UserError(
+        `ARG ${name} of ${node.id} differs by platform (${differs}), which one Dockerfile for ${platforms.join(',')} cannot hold`,
+        { file: node.fragment.configFile, field: name },
+        'bind one ARG per architecture (e.g. a pin or download per arch) and choose it in the Dockerfile with TARGETARCH, or render one platform at a time',
+      );
+    }
+    perArch[name] = Object.fromEntries(platforms.map((p, i) => [arches[i], { platform: p, image: values[i] }]));
+  }
+  return perArch;
 }
 
 /** A node id, or the name of a fragment that has exactly one node (no variants). */

@@ -19,9 +19,19 @@ export type ContextMode = 'named-contexts' | 'single-context';
 
 export interface RewriteInput {
   node: GraphNode;
-  /** The node's build args on the rendered platform; each `uses` ARG holds the upstream node id (its stage name). */
+  /**
+   * The node's build args on the rendered platform (the first one, when several); each `uses` ARG holds the upstream
+   * node id (its stage name).
+   */
   buildArgs: Record<string, string>;
   mode: ContextMode;
+  /** Platforms the one file is for (default: one). Platform ARGs in stage names (`FROM base-${TARGETARCH}`) take each. */
+  platforms?: readonly string[];
+  /**
+   * Base-image ARGs whose image differs by platform: ARG -> TARGETARCH value -> image. `FROM ${ARG}` becomes per-arch
+   * stage aliases (`FROM --platform=linux/amd64 <image> AS <node>--<arg>-amd64`, …) chosen with `${TARGETARCH}`.
+   */
+  perArchBases?: Record<string, Record<string, { platform: string; image: string }>>;
 }
 
 /** One line of the global ARG block: `ARG <name>[=<valueText>]`. */
@@ -40,7 +50,7 @@ export interface RewrittenFragment {
   platformArgs: string[];
   /** From the first FROM through the node's target stage, rewritten. */
   body: string;
-  /** Stage names, in order; the last one is the node id. */
+  /** Stage names, in order (per-arch base aliases first); the last one is the node id. */
   stages: string[];
   /** Some instruction reads the fragment's build context. */
   usesContext: boolean;
@@ -50,6 +60,29 @@ export interface RewrittenFragment {
 }
 
 const EXACT_VARIABLE = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/;
+
+/** The value BuildKit gives a platform ARG when building for `platform` (`linux/arm64/v8`); undefined if unknown. */
+function platformArgValue(name: string, platform: string | undefined): string | undefined {
+  if (!platform) return undefined;
+  const [os, arch, variant] = platform.split('/');
+  switch (name) {
+    case 'TARGETPLATFORM':
+      return platform;
+    case 'TARGETOS':
+      return os;
+    case 'TARGETARCH':
+      return arch;
+    case 'TARGETVARIANT':
+      return variant ?? '';
+    default:
+      return undefined; // BUILD*: the builder's, not known when rendering
+  }
+}
+
+/** Whether `image` is exactly `${name}` for a per-arch base ARG. */
+function perArchImage(perArch: Map<string, unknown>, image: string, name: string): boolean {
+  return perArch.has(name) && exactVariable(image) === name;
+}
 
 /** `${NAME}` or `$NAME` -> NAME; anything else (modifiers, text around it) -> undefined. */
 function exactVariable(text: string): string | undefined {
@@ -85,6 +118,10 @@ class FragmentRewriter {
   private readonly externalImages: { image: string; line: number }[] = [];
   private readonly warnings: string[] = [];
   private usesContext = false;
+  /** ARG -> arch -> image, for bases that differ by platform (see RewriteInput.perArchBases). */
+  private readonly perArch: Map<string, Record<string, { platform: string; image: string }>>;
+  private readonly aliasLines: string[] = [];
+  private readonly aliasStages: string[] = [];
 
   constructor(private readonly input: RewriteInput) {
     this.node = input.node;
@@ -92,6 +129,7 @@ class FragmentRewriter {
     this.text = input.node.fragment.facts.text;
     this.dockerfile = DockerfileParser.parse(this.text);
     this.offsets = new OffsetMap(this.text);
+    this.perArch = new Map(Object.entries(input.perArchBases ?? {}));
   }
 
   run(): RewrittenFragment {
@@ -117,12 +155,13 @@ class FragmentRewriter {
     }
     let body = applyEdits(this.text, this.edits, bodyStart, bodyEnd).replace(/\r\n?/g, '\n');
     if (!body.endsWith('\n')) body += '\n';
+    const aliases = this.aliasLines.length > 0 ? ['# Per-architecture base images, chosen below with ${TARGETARCH}:', ...this.aliasLines, ''] : [];
     return {
       nodeId: this.node.id,
       globalArgs: [...this.hoisted.values()],
       platformArgs: this.platformArgs,
-      body,
-      stages,
+      body: aliases.join('\n') + body,
+      stages: [...this.aliasStages, ...stages],
       usesContext: this.usesContext,
       externalImages: this.externalImages,
       warnings: this.warnings,
@@ -158,6 +197,7 @@ class FragmentRewriter {
           this.platformArgs.push(name);
           continue;
         }
+        if (this.perArch.has(name)) continue; // replaced by per-arch stage aliases
         const valueRange = property.getValueRange();
         let valueText: string | undefined;
         if (Object.prototype.hasOwnProperty.call(buildArgs, name)) valueText = argValueText(buildArgs[name], `ARG ${name} of ${this.node.id}`);
@@ -170,7 +210,7 @@ class FragmentRewriter {
       }
     }
     for (const [name, value] of Object.entries(buildArgs)) {
-      if (this.hoisted.has(name)) continue; // declared globally: done above
+      if (this.hoisted.has(name) || this.perArch.has(name)) continue; // declared globally: done above
       this.hoisted.set(name, { name: renamedArg(this.node.id, name), original: name, valueText: argValueText(value, `ARG ${name} of ${this.node.id}`) });
       this.globalDefaults.add(name);
       this.resolvedValues.set(name, value);
@@ -233,8 +273,13 @@ class FragmentRewriter {
       const hoisted = this.hoisted.get(name);
       if (hoisted && !AUTOMATIC_PLATFORM_ARGS.has(name)) this.edits.push(this.offsets.replace(variable.getNameRange(), hoisted.name));
     }
+    const perArchName = exactVariable(image);
+    const perArch = perArchName !== undefined ? this.perArch.get(perArchName) : undefined;
     if (upstream) {
       this.edits.push(this.offsets.replace(imageRange, upstream));
+    } else if (perArch) {
+      this.edits.push(this.offsets.replace(imageRange, `${this.perArchAlias(perArchName!, perArch)}-\${TARGETARCH}`));
+      for (const { image: ref } of Object.values(perArch)) this.externalImages.push({ image: ref, line });
     } else if (!image.includes('$')) {
       const own = this.stageRefs.get(image.toLowerCase());
       if (own) this.edits.push(this.offsets.replace(imageRange, own));
@@ -295,6 +340,14 @@ class FragmentRewriter {
 
   /** `--from=<stage>` of this file -> renamed; `--from=${USES_ARG}` -> upstream stage; image references stay. */
   private rewriteStageReference(value: string, range: TextRange, instruction: Instruction) {
+    const variable = exactVariable(value);
+    if (variable !== undefined && this.perArch.has(variable)) {
+      throw new UserError(
+        `\${${variable}} names a different image per platform, which one Dockerfile for several platforms can only choose in a FROM`,
+        { file: this.file, line: instruction.getRange().start.line + 1 },
+        `use "FROM \${${variable}} AS <stage>" and copy from that stage, or render one platform at a time`,
+      );
+    }
     const upstream = this.upstreamStage(value);
     if (upstream) {
       this.edits.push(this.offsets.replace(range, upstream));
@@ -311,6 +364,12 @@ class FragmentRewriter {
    * their resolved values. Only plain `${X}`/`$X` references are evaluated; anything else is taken as an image.
    */
   private namesOwnStage(instruction: Instruction, range: TextRange): boolean {
+    // Platform ARGs (`base-${TARGETARCH}`) must name a stage on every platform of the file.
+    const platforms = this.input.platforms && this.input.platforms.length > 0 ? this.input.platforms : [undefined];
+    return platforms.every((platform) => this.namesOwnStageOn(instruction, range, platform));
+  }
+
+  private namesOwnStageOn(instruction: Instruction, range: TextRange, platform: string | undefined): boolean {
     const start = this.offsets.offset(range.start);
     const end = this.offsets.offset(range.end);
     let value = '';
@@ -321,7 +380,7 @@ class FragmentRewriter {
       const to = this.offsets.offset(whole.end);
       if (from < start || to > end) continue;
       const text = this.text.slice(from, to);
-      const known = this.resolvedValues.get(variable.getName());
+      const known = AUTOMATIC_PLATFORM_ARGS.has(variable.getName()) ? platformArgValue(variable.getName(), platform) : this.resolvedValues.get(variable.getName());
       if (exactVariable(text) !== variable.getName() || known === undefined) return false;
       value += this.text.slice(cursor, from) + known;
       cursor = to;
@@ -329,6 +388,18 @@ class FragmentRewriter {
     value += this.text.slice(cursor, end);
     const name = value.toLowerCase();
     return this.stageRefs.has(name) && !/^\d+$/.test(name);
+  }
+
+  /** Declares the per-arch alias stages of a base ARG once; returns their common name prefix. */
+  private perArchAlias(name: string, images: Record<string, { platform: string; image: string }>): string {
+    const prefix = `${this.node.id}--${name.toLowerCase()}`;
+    if (!this.aliasStages.some((s) => s.startsWith(`${prefix}-`))) {
+      for (const [arch, { platform, image }] of Object.entries(images)) {
+        this.aliasLines.push(`FROM --platform=${platform} ${image} AS ${prefix}-${arch}`);
+        this.aliasStages.push(`${prefix}-${arch}`);
+      }
+    }
+    return prefix;
   }
 
   /** `${USES_ARG}` / `$USES_ARG` -> the upstream node id (its stage name). */

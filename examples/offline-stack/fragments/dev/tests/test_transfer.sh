@@ -1,4 +1,4 @@
 # NIXL moves bytes for the front end and for the backend worker.
 set -eu
 dynamo-run --check
-"dynamo-${DYNAMO_BACKEND}-worker" --selftest
+dynamo-worker --selftest

@@ -1,19 +1,5 @@
 import type { Command } from 'commander';
-import { formatSummary } from '../../orchestration/build-summary';
-import { buildPlan } from '../../orchestration/build-plan';
-import { formatSccacheStats } from '../../orchestration/sccache-stats';
-import { BuildFailure } from '../../orchestration/build-failure';
-import { checkRequiredSecrets } from '../../orchestration/build-secrets';
-import { parseSecretSpec, readSecrets, secretSpecsFromEnv } from '../../orchestration/secret-spec';
-import { describePlatformEngine, platformEngines } from '../../engine/platform-engines';
-import { makePlan } from '../../plan/make-plan';
-import { createProgressSink } from '../../progress/create-sink';
-import { TtyProgressSink } from '../../progress/tty-sink';
 import { UserError } from '../../errors/user-error';
-import { makeBuildReport } from '../../report/build-report';
-import { imageFacts, rebuildReasons } from '../../report/report-facts';
-import { writeBuildReport } from '../../report/write-report';
-import { registryTarget } from '../../registry/registry-target';
 import { collectList, envPlatforms, graphFromOptions } from '../global-options';
 
 interface BuildOptions {
@@ -49,7 +35,25 @@ export function registerBuildCommand(program: Command) {
     .option('--secret <id=ID[,env=VAR|,src=FILE]>', "build secret for RUN --mount=type=secret, buildx's syntax (repeatable; also $FRAGMENTS_SECRETS, ';'-separated); never hashed, labelled or logged", (v: string, prev: string[] = []) => [...prev, v])
     .option('--report <dir>', 'write DIR/build-report.json and DIR/build-report.md (table, critical path, Mermaid timeline); appended to $GITHUB_STEP_SUMMARY when set')
     .action(async (targets: string[], opts: BuildOptions, command: Command) => {
-      const graph = graphFromOptions(command);
+      // Required here, not at start-up: the engine client and the build machinery are for this command only.
+      const [{ makePlan }, { buildPlan }, { formatSummary }, { formatSccacheStats }, { BuildFailure }, { describePlatformEngine, platformEngines }, { createProgressSink }, { TtyProgressSink }, { registryTarget }, { checkRequiredSecrets }, { parseSecretSpec, readSecrets, secretSpecsFromEnv }, { makeBuildReport }, { imageFacts, rebuildReasons }, { writeBuildReport }] =
+        await Promise.all([
+          import('../../plan/make-plan'),
+          import('../../orchestration/build-plan'),
+          import('../../orchestration/build-summary'),
+          import('../../orchestration/sccache-stats'),
+          import('../../orchestration/build-failure'),
+          import('../../engine/platform-engines'),
+          import('../../progress/create-sink'),
+          import('../../progress/tty-sink'),
+          import('../../registry/registry-target'),
+          import('../../orchestration/build-secrets'),
+          import('../../orchestration/secret-spec'),
+          import('../../report/build-report'),
+          import('../../report/report-facts'),
+          import('../../report/write-report'),
+        ]);
+      const graph = await graphFromOptions(command);
       const plan = await makePlan(graph, { targets, platforms: opts.platform ?? envPlatforms() });
       if (opts.push && !opts.registry) {
         throw new UserError('--push needs a registry', { field: '--registry' }, 'pass --registry HOST[:PORT][/prefix] or set FRAGMENTS_REGISTRY');

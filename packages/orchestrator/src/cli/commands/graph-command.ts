@@ -7,9 +7,16 @@ export function registerGraphCommand(program: Command) {
     .command('graph')
     .description('print the node graph, upstream first (each node with what it uses)')
     .option('--dot', 'Graphviz dot output')
-    .action((opts: { dot?: boolean }, command: Command) => {
-      const graph = graphFromOptions(command);
-      process.stdout.write(opts.dot ? toDot(graph) : toText(graph));
+    .option('--mermaid', 'Mermaid flowchart (fragments/README.md embeds it)')
+    .option('--table', 'the stage table of fragments/README.md (Markdown)')
+    .option('--docker', 'the plain `docker build` command of every fragment, with its build args from the pins')
+    .action(async (opts: { dot?: boolean; mermaid?: boolean; table?: boolean; docker?: boolean }, command: Command) => {
+      const graph = await graphFromOptions(command);
+      const { plainDockerCommands, stageTable, toMermaid } = await import('../../render/graph-docs');
+      if (opts.mermaid) process.stdout.write(toMermaid(graph));
+      else if (opts.table) process.stdout.write(stageTable(graph));
+      else if (opts.docker) process.stdout.write(plainDockerCommands(graph));
+      else process.stdout.write(opts.dot ? toDot(graph) : toText(graph));
     });
 }
 

@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import { UserError } from '../../errors/user-error';
 import type { FragmentGraph } from '../../graph/fragment-graph';
-import { formatFindings } from '../../lint/format-findings';
-import { lintWorkspace } from '../../lint/lint-workspace';
-import { LINT_RULES } from '../../lint/rule-registry';
 import { SILENCE_SYNTAX } from '../../lint/silences';
 import { graphFromOptions } from '../global-options';
 
@@ -19,12 +16,17 @@ export function registerLintCommand(program: Command) {
     .argument('[fragments...]', 'fragment names or node ids whose files to report (default: every fragment, pins.yaml and profiles)')
     .option('--json', 'machine-readable output: { findings: [{ rule, file, line, message, hint }], summary }')
     .option('--rules', 'list the rules and what exactly each checks')
-    .action((targets: string[], opts: LintCommandOptions, command: Command) => {
+    .action(async (targets: string[], opts: LintCommandOptions, command: Command) => {
+      const [{ formatFindings }, { lintWorkspace }, { LINT_RULES }] = await Promise.all([
+        import('../../lint/format-findings'),
+        import('../../lint/lint-workspace'),
+        import('../../lint/rule-registry'),
+      ]);
       if (opts.rules) {
         process.stdout.write(LINT_RULES.map((r) => `${r.id}\n  ${r.description}\n`).join('\n'));
         return;
       }
-      const graph = graphFromOptions(command);
+      const graph = await graphFromOptions(command);
       const fragments = targets.length > 0 ? fragmentNames(graph, targets) : undefined;
       const findings = lintWorkspace(graph, { fragments });
       const linted = fragments?.length ?? graph.fragments.length;

@@ -7,8 +7,8 @@ export function registerListCommand(program: Command) {
     .command('list')
     .description('list every fragment, its nodes (one per variant) and image')
     .option('--json', 'machine-readable output')
-    .action((opts: { json?: boolean }, command: Command) => {
-      const graph = graphFromOptions(command);
+    .action(async (opts: { json?: boolean }, command: Command) => {
+      const graph = await graphFromOptions(command);
       const rows = graph.fragments.map((f) => {
         const nodes = [...graph.nodes.values()].filter((n) => n.fragment === f);
         return { fragment: f.name, nodes: nodes.map((n) => n.id), images: nodes.map((n) => n.image), description: f.config.description ?? '' };

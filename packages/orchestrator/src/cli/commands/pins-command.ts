@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import { UserError } from '../../errors/user-error';
-import { writeLockFile } from '../../pins-lock/lock-file';
-import { lockPins, type LockSection } from '../../pins-lock/lock-pins';
-import { loadPins } from '../../workspace/load-pins';
-import { displayPath, findWorkspaceRoot } from '../../workspace/paths';
+import type { LockSection } from '../../pins-lock/lock-pins';
 import { formatTable } from '../../text/format-table';
 import type { GlobalOptions } from '../global-options';
 
@@ -17,6 +14,12 @@ export function registerPinsCommand(program: Command) {
       if (opts.only !== undefined && opts.only !== 'images' && opts.only !== 'downloads') {
         throw new UserError(`--only must be "images" or "downloads", not "${opts.only}"`, { field: '--only' });
       }
+      const [{ writeLockFile }, { lockPins }, { loadPins }, { displayPath, findWorkspaceRoot }] = await Promise.all([
+        import('../../pins-lock/lock-file'),
+        import('../../pins-lock/lock-pins'),
+        import('../../workspace/load-pins'),
+        import('../../workspace/paths'),
+      ]);
       const globals = command.optsWithGlobals<GlobalOptions>();
       const root = findWorkspaceRoot(process.cwd(), globals.root);
       const effective = loadPins(root, globals.profile);

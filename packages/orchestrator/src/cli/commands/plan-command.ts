@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { describeChanges, engineStatus, type NodeStatus } from '../../orchestration/engine-status';
-import { describePlatformEngine, platformEngines, type PlatformEngine } from '../../engine/platform-engines';
-import { hashTag, registryRepository, registryTarget } from '../../registry/registry-target';
+import { describeChanges, type NodeStatus } from '../../orchestration/engine-status';
+import type { PlatformEngine } from '../../engine/platform-engines';
 import { isUserError } from '../../errors/user-error';
-import { makePlan, planToJson, type Plan } from '../../plan/make-plan';
+import type { Plan } from '../../plan/make-plan';
 import { formatTable } from '../../text/format-table';
 import { collectList, envPlatforms, graphFromOptions } from '../global-options';
 
@@ -24,7 +23,8 @@ export function registerPlanCommand(program: Command) {
     .option('--no-engine', 'do not ask the Docker engine which images it already has')
     .option('--registry <host[:port][/prefix]>', 'also say which nodes the registry already holds (env FRAGMENTS_REGISTRY)', process.env.FRAGMENTS_REGISTRY)
     .action(async (targets: string[], opts: PlanOptions, command: Command) => {
-      const graph = graphFromOptions(command);
+      const { makePlan, planToJson } = await import('../../plan/make-plan');
+      const graph = await graphFromOptions(command);
       const plan = await makePlan(graph, { targets, platforms: opts.platform ?? envPlatforms() });
       const found = opts.engine ? await statuses(plan, opts.registry) : undefined;
       if (opts.json) {
@@ -43,6 +43,12 @@ export function registerPlanCommand(program: Command) {
  * would build it and whether natively or under emulation.
  */
 async function statuses(plan: Plan, registrySpec?: string): Promise<Map<string, NodeStatus> | undefined> {
+  // The engine client is required only when the plan asks the engine (not for --no-engine).
+  const [{ engineStatus }, { describePlatformEngine, platformEngines }, { hashTag, registryRepository, registryTarget }] = await Promise.all([
+    import('../../orchestration/engine-status'),
+    import('../../engine/platform-engines'),
+    import('../../registry/registry-target'),
+  ]);
   let engines: Map<string, PlatformEngine>;
   try {
     engines = await platformEngines(plan.platforms);

@@ -2,14 +2,10 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../errors/user-error';
-import { hostPlatform } from '../../plan/host-platform';
-import { renderNode } from '../../render/render-node';
-import { writeSingleContext } from '../../render/single-context';
-import { displayPath } from '../../workspace/paths';
-import { graphFromOptions } from '../global-options';
+import { collectList, envPlatforms, graphFromOptions } from '../global-options';
 
 interface RenderOptions {
-  platform?: string;
+  platform?: string[];
   output?: string;
   singleContext?: string;
 }
@@ -19,12 +15,18 @@ export function registerRenderCommand(program: Command) {
     .command('render')
     .description('write one self-contained multi-stage Dockerfile for a node and everything it uses, buildable without the orchestrator')
     .argument('<node>', 'node id (e.g. runtime.vllm), or a fragment without variants')
-    .option('--platform <platform>', "platform whose pins to resolve (default: this machine's)")
+    .option('--platform <list>', "platforms, comma-separated: ONE file that `docker buildx build --platform <list>` builds (default: $FRAGMENTS_PLATFORM, else this machine's)", collectList)
     .option('-o, --output <file>', 'write the Dockerfile to FILE (default: stdout)')
     .option('--single-context <dir>', 'write DIR/Dockerfile and one combined context (each fragment under DIR/.fragments/<node>/) that plain BuildKit builds, no named contexts needed')
     .action(async (name: string, opts: RenderOptions, command: Command) => {
-      const graph = graphFromOptions(command);
-      const platform = opts.platform ?? hostPlatform();
+      const [{ hostPlatform }, { renderNode }, { writeSingleContext }, { displayPath }] = await Promise.all([
+        import('../../plan/host-platform'),
+        import('../../render/render-node'),
+        import('../../render/single-context'),
+        import('../../workspace/paths'),
+      ]);
+      const graph = await graphFromOptions(command);
+      const platform = opts.platform ?? envPlatforms() ?? [hostPlatform()];
       // Paths in the build command are relative to the workspace root, where the command is meant to run.
       const fromRoot = (p: string) => displayPath(graph.root, resolve(p)) || '.';
       if (opts.singleContext) {

@@ -69,9 +69,12 @@ describe('listContextFiles: order and shape', () => {
     fs.chmodSync(path.join(ctx, 'sticky'), 0o1777);
     const { root, entries } = await listContextFiles({ contextDir: ctx, dockerfilePath: path.join(ctx, 'Dockerfile') });
     expect(root).toBe(ctx);
+    const st = (name: string) => fs.lstatSync(path.join(ctx, name), { bigint: true });
+    const stamp = (name: string) => ({ size: st(name).size, mtimeNs: st(name).mtimeNs, ctimeNs: st(name).ctimeNs, ino: st(name).ino, dev: st(name).dev, mode: st(name).mode });
     expect(entries).toEqual([
-      { relPath: 'run.sh', absPath: path.join(ctx, 'run.sh'), type: 'file', mode: 0o4755, size: 10 },
-      { relPath: 'secret.txt', absPath: path.join(ctx, 'secret.txt'), type: 'file', mode: 0o600, size: 3 },
+      // Files carry their lstat stamp for the digest cache; written just now, it is not settled yet.
+      { relPath: 'run.sh', absPath: path.join(ctx, 'run.sh'), type: 'file', mode: 0o4755, size: 10, stamp: stamp('run.sh'), settled: false },
+      { relPath: 'secret.txt', absPath: path.join(ctx, 'secret.txt'), type: 'file', mode: 0o600, size: 3, stamp: stamp('secret.txt'), settled: false },
       { relPath: 'sticky', absPath: path.join(ctx, 'sticky'), type: 'dir', mode: 0o1777, size: 0 },
     ]);
   });

@@ -25,14 +25,17 @@ describe.each([undefined, 'upstream'])('the real fragments (profile %s)', (profi
     }
   });
 
-  it('builds Dynamo and NIXL once, in the build base, on manylinux', () => {
-    expect(closure('dynamo')).toContain('nixl');
-    expect(graph.nodes.get('nixl')!.bases).toEqual(expect.objectContaining({ MANYLINUX_IMAGE: 'manylinux' }));
+  it('builds Dynamo and NIXL once, on the manylinux build base', () => {
+    expect(closure('dynamo')).toEqual(expect.arrayContaining(['nixl', 'build-base']));
+    expect(closure('nixl')).toContain('build-base');
+    expect(graph.nodes.get('build-base')!.bases).toEqual(expect.objectContaining({ MANYLINUX_AMD64_IMAGE: 'manylinux-amd64', MANYLINUX_ARM64_IMAGE: 'manylinux-arm64' }));
   });
 
-  it.each(BACKENDS)('builds backend-%s on the CUDA devel image, using the build base', (backend) => {
+  it.each(BACKENDS)('builds backend-%s on the CUDA devel image with the toolchain, without Dynamo or NIXL', (backend) => {
     const ids = closure(`backend-${backend}`);
-    expect(ids).toEqual(expect.arrayContaining(['nixl', 'dynamo']));
+    expect(ids).toContain('toolchain');
+    expect(ids).not.toEqual(expect.arrayContaining(['nixl']));
+    expect(ids).not.toEqual(expect.arrayContaining(['dynamo']));
     const bases = ids.flatMap((id) => Object.values(graph.nodes.get(id)!.bases));
     expect(bases.some((key) => key.startsWith('cuda-devel'))).toBe(true);
   });

@@ -58,6 +58,11 @@ const expected: Record<string, string[]> = {
     'fragments/runtime/Dockerfile:9: runtime-compilers', // the whole CUDA bin folder in layout-full (reached through layout-${LAYOUT})
     'fragments/runtime/Dockerfile:11: runtime-compilers', // cmake from PyPI
   ],
+  'runtime-wheel-without-nixl': [
+    'fragments/copier/Dockerfile:6: runtime-wheel-without-nixl', // FROM a stage that copied the NIXL image's files
+    'fragments/dynamo/Dockerfile:3: runtime-wheel-without-nixl', // FROM the NIXL image
+    'fragments/mounter/Dockerfile:5: runtime-wheel-without-nixl', // a bind mount of a stage FROM the NIXL image
+  ],
 };
 
 describe('every rule has a failing and a passing fixture', () => {

@@ -1,0 +1,33 @@
+import http from 'node:http';
+
+/** A plain-HTTP engine endpoint: a unix socket, or a tcp host and port. */
+export type PlainHttpTarget = { socketPath: string } | { host: string; port: number };
+
+export interface PlainResponse {
+  statusCode: number;
+  /** The body parsed as JSON, or its text when it is not JSON. */
+  json: unknown;
+}
+
+/** `GET path` on the engine with node:http and no keep-alive; the whole (small) body is read. */
+export function plainGet(target: PlainHttpTarget, path: string, timeoutMs = 30_000): Promise<PlainResponse> {
+  return new Promise((resolve, reject) => {
+    const request = http.get({ ...target, path, agent: false, timeout: timeoutMs, headers: { Accept: 'application/json' } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (c: Buffer) => chunks.push(c));
+      response.on('error', reject);
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown = text;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          // plain text (/_ping answers "OK")
+        }
+        resolve({ statusCode: response.statusCode ?? 0, json });
+      });
+    });
+    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
+    request.on('error', reject);
+  });
+}

@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildPlan } from '../../src/orchestration/build-plan';
+import { makePlan } from '../../src/plan/make-plan';
+import { loadGraph } from '../../src/graph/load-graph';
+import { engineFixture, type EngineFixture } from '../support/engine-fixture';
+
+const repo = resolve(__dirname, '../../../..');
+
+/** A copy of the offline stack with this run's image names, so the demo's images are never touched. */
+function stackCopy(prefix: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'offline-tiers-'));
+  cpSync(join(repo, 'examples/offline-stack'), root, { recursive: true });
+  for (const name of readdirSync(join(root, 'fragments'))) {
+    const file = join(root, 'fragments', name, 'fragment.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^image: offline\//m, `image: ${prefix}`));
+  }
+  return root;
+}
+
+/**
+ * Issue 9, point 8: the offline stack has the real fragments' tiers. Built for real, then the Dynamo source is
+ * edited: every framework node (and NIXL) stays up to date, Dynamo, every runtime, every dev image and the frontend
+ * rebuild, and the rebuilt runtime still runs the untouched backend with the new Dynamo.
+ */
+describe('the offline stack in tiers, through the real engine', () => {
+  let fx: EngineFixture;
+  let root: string;
+  beforeAll(async () => {
+    fx = await engineFixture();
+    root = stackCopy(fx.prefix);
+  });
+  afterAll(async () => {
+    rmSync(root, { recursive: true, force: true });
+    await fx?.cleanup();
+  });
+
+  const build = async () => {
+    const plan = await makePlan(loadGraph({ root, profile: 'local' }), { targets: ['dev', 'frontend'], platforms: ['linux/amd64'] });
+    const result = await buildPlan(fx.engine, plan, { parallel: 2, networkMode: 'none', extraLabels: fx.labels, progress: fx.progress() });
+    return { plan, outcomes: Object.fromEntries(result.results.map((r) => [r.build.key, r.outcome])) };
+  };
+
+  it('editing the Dynamo source leaves every backend node up to date; runtime, dev and frontend rebuild', async () => {
+    const first = await build();
+    expect(Object.values(first.outcomes).filter((o) => o !== 'built' && o !== 'up to date')).toEqual([]);
+
+    appendFileSync(join(root, 'fragments/dynamo/src/dynamo_run.c'), `/* edited by the offline-tiers test ${fx.runId} */\n`);
+    const second = await build();
+    expect(second.outcomes).toEqual({
+      nixl: 'up to date',
+      'backend-vllm': 'up to date',
+      'backend-sglang': 'up to date',
+      'backend-trtllm': 'up to date',
+      dynamo: 'built',
+      'runtime.vllm': 'built',
+      'runtime.sglang': 'built',
+      'runtime.trtllm': 'built',
+      'dev.vllm': 'built',
+      'dev.sglang': 'built',
+      'dev.trtllm': 'built',
+      frontend: 'built',
+    });
+    // The backend image is the same one; the new runtime serves it with NIXL moving the KV cache.
+    const backendTag = (id: string) => second.plan.builds.find((b) => b.key === id)!.tag;
+    expect(backendTag('backend-vllm')).toBe(first.plan.builds.find((b) => b.key === 'backend-vllm')!.tag);
+    const out = execFileSync('docker', ['run', '--rm', '--network', 'none', backendTag('runtime.vllm')]).toString();
+    expect(out).toMatch(/^selftest: ok \(vllm prefill/m);
+    expect(out).toMatch(/^runtime: dynamo \S+ \(nixl \S+\)$/m);
+  }, 600_000);
+});
