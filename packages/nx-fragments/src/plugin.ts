@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { FRAGMENTS_DIR, FRAGMENT_FILE, LOCK_FILE, PINS_FILE, PROFILES_DIR, isUserError } from '@dynamo-build/orchestrator';
+import { FRAGMENTS_DIR, FRAGMENT_FILE, PINS_FILE, isUserError } from '@dynamo-build/orchestrator';
 import { DependencyType, type CreateDependencies, type CreateNodes, type RawProjectGraphDependency } from '@nx/devkit';
-import { PluginCache, workspaceDataDirectory } from '@nx/devkit/internal';
+import { inferenceCodeVersion } from './code-version';
+import { inferenceCacheFile, inferenceKey, readInferenceCache, writeInferenceCache } from './inference-cache';
 import { inferFragments, type InferredFragment } from './inferred-projects';
 import { normalizeOptions, type FragmentsPluginOptions } from './plugin-options';
 
@@ -58,14 +58,11 @@ export const createDependencies: CreateDependencies<FragmentsPluginOptions> = (r
   return dependencies;
 };
 
-/**
- * Inference reads every fragment (uses: resolves across fragments), so the cache key covers every file inference
- * reads: each fragment.yaml and Dockerfile, pins, lock and profiles, and the options.
- */
+/** The inference of the workspace, from the cache when nothing it reads (files, options, code) has changed. */
 function cachedInference(workspaceRoot: string, rawOptions: FragmentsPluginOptions | undefined): InferredFragment[] {
-  const key = inferenceKey(workspaceRoot, rawOptions);
-  const cache = new PluginCache<InferredFragment[]>(join(workspaceDataDirectory, 'nx-fragments-inference.hash'));
-  const hit = cache.get(key);
+  const key = inferenceKey(workspaceRoot, rawOptions, inferenceCodeVersion());
+  const file = inferenceCacheFile(workspaceRoot);
+  const hit = readInferenceCache<InferredFragment[]>(file, key);
   if (hit) return hit;
   let inferred: InferredFragment[];
   try {
@@ -75,27 +72,6 @@ function cachedInference(workspaceRoot: string, rawOptions: FragmentsPluginOptio
     if (isUserError(e)) throw new Error(`${PLUGIN_NAME}: ${e.format()}`);
     throw e;
   }
-  cache.set(key, inferred);
-  cache.writeToDisk();
+  writeInferenceCache(file, key, inferred);
   return inferred;
-}
-
-function inferenceKey(workspaceRoot: string, rawOptions: FragmentsPluginOptions | undefined): string {
-  const hash = createHash('sha256').update(JSON.stringify(rawOptions ?? {}));
-  // The plugin's own code is an input too: a new version must not serve targets cached by an old one.
-  for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.js')).sort()) hash.update(readFileSync(join(__dirname, file)));
-  const add = (file: string) => {
-    hash.update(`\0${file}\0`);
-    if (existsSync(file)) hash.update(readFileSync(file));
-  };
-  [PINS_FILE, LOCK_FILE].forEach((f) => add(join(workspaceRoot, f)));
-  for (const dirName of [PROFILES_DIR, FRAGMENTS_DIR]) {
-    const dir = join(workspaceRoot, dirName);
-    if (!existsSync(dir)) continue;
-    for (const entry of readdirSync(dir).sort()) {
-      if (dirName === PROFILES_DIR) add(join(dir, entry));
-      else [FRAGMENT_FILE, 'Dockerfile'].forEach((f) => add(join(dir, entry, f)));
-    }
-  }
-  return hash.digest('hex');
 }

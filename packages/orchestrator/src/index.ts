@@ -2,6 +2,8 @@
 export { UserError, UserErrors, isUserError } from './errors/user-error';
 export { FragmentSchema, type FragmentConfig } from './schema/fragment-schema';
 export { PinsSchema, PinsLockSchema, type PinsConfig, type PinsLock } from './schema/pins-schema';
+export { PlanJsonSchema } from './schema/plan-schema';
+export { JSON_SCHEMA_FILES, jsonSchemaText, type JsonSchemaFile } from './schema/json-schemas';
 export { loadGraph, type LoadOptions } from './graph/load-graph';
 export { loadFragments, type Fragment } from './workspace/load-fragments';
 export { loadPins, listProfiles, type EffectivePins } from './workspace/load-pins';

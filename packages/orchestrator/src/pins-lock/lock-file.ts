@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Document } from 'yaml';
+import { SCHEMA_COMMENT } from '../schema/json-schemas';
 import { PinsLockSchema, type PinsLock } from '../schema/pins-schema';
-import { LOCK_FILE } from '../workspace/paths';
+import { LOCK_FILE, PINS_FILE } from '../workspace/paths';
 
 /** Written above the entries unless the file already starts with its own comment (which is then kept). */
 export const LOCK_HEADER = [
@@ -27,9 +28,33 @@ export function formatLockFile(lock: PinsLock, header: string = LOCK_HEADER): st
     ),
   };
   PinsLockSchema.parse(sorted); // never write a file the loader would refuse
-  const doc = new Document(sorted);
-  doc.commentBefore = header;
-  return doc.toString({ lineWidth: 0 });
+  // Written as text, not as the document's comment: the YAML printer turns a bare `#` line into a blank line, and
+  // the next rewrite would then keep only the header lines above it.
+  const comment = header.split('\n').map((line) => `#${line}\n`).join('');
+  return comment + new Document(sorted).toString({ lineWidth: 0 });
+}
+
+/**
+ * The editor-schema line for the lock, following pins.yaml's: when pins.yaml starts with
+ * `# yaml-language-server: $schema=<dir>/pins.schema.json`, the lock beside it gets `<dir>/pins-lock.schema.json`.
+ * Undefined when pins.yaml names no schema (a workspace outside this repository has none to point at).
+ */
+export function lockSchemaComment(root: string): string | undefined {
+  let first: string;
+  try {
+    first = readFileSync(join(root, PINS_FILE), 'utf8').split(/\r?\n/, 1)[0];
+  } catch {
+    return undefined;
+  }
+  const path = SCHEMA_COMMENT.exec(first)?.[1];
+  if (!path || !/(^|\/)pins\.schema\.json$/.test(path)) return undefined;
+  return ` yaml-language-server: $schema=${path.replace(/pins\.schema\.json$/, 'pins-lock.schema.json')}`;
+}
+
+/** The header with the schema line first, unless it already names a schema (or there is none to name). */
+function withSchemaComment(header: string, schemaComment: string | undefined): string {
+  if (!schemaComment || header.split('\n').some((line) => SCHEMA_COMMENT.test(`#${line}`))) return header;
+  return `${schemaComment}\n${header}`;
 }
 
 /**
@@ -47,10 +72,13 @@ export function existingHeader(file: string): string | undefined {
   return header.length > 0 ? header.join('\n') : undefined;
 }
 
-/** Writes `<root>/pins.lock.yaml` atomically (a temp file in the same folder, then rename). Returns its path. */
+/**
+ * Writes `<root>/pins.lock.yaml` atomically (a temp file in the same folder, then rename), keeping the file's own
+ * header comment (with its `yaml-language-server` schema line). Returns its path.
+ */
 export function writeLockFile(root: string, lock: PinsLock): string {
   const file = join(root, LOCK_FILE);
-  const text = formatLockFile(lock, existingHeader(file) ?? LOCK_HEADER);
+  const text = formatLockFile(lock, withSchemaComment(existingHeader(file) ?? LOCK_HEADER, lockSchemaComment(root)));
   const temp = join(root, `.${LOCK_FILE}.${process.pid}.tmp`);
   try {
     writeFileSync(temp, text);

@@ -1,9 +1,9 @@
 import { UserError } from '../errors/user-error';
 import type { FragmentGraph, GraphNode } from '../graph/fragment-graph';
-import type { Variant } from '../graph/variants';
 import { digestCacheDir } from '../hash/cache-location';
 import { DigestCache } from '../hash/digest-cache';
 import { hashNode, listNodeContext, type NodeHash } from '../hash/node-hash';
+import type { PlanJson } from '../schema/plan-schema';
 import { hostPlatform } from './host-platform';
 import { resolveBuildArgs } from './resolve-build-args';
 import { selectClosure } from './select-nodes';
@@ -31,6 +31,8 @@ export interface Plan {
   /** Upstream before downstream. */
   builds: PlannedBuild[];
 }
+
+export type { PlanJson };
 
 export interface PlanOptions {
   /** Fragment names or node ids; empty means every fragment. */
@@ -100,29 +102,7 @@ export async function makePlan(graph: FragmentGraph, options: PlanOptions): Prom
   return { graph, platforms, builds };
 }
 
-/** The stable, documented JSON form of a plan (`fragments plan --json`); see docs/plan-json.md. */
-export interface PlanJson {
-  schema: 'fragments-plan/v1';
-  root: string;
-  profile: string | null;
-  platforms: string[];
-  nodes: {
-    key: string;
-    id: string;
-    fragment: string;
-    variant: Variant;
-    platform: string;
-    image: string;
-    hash: string;
-    tag: string;
-    upstream: string[];
-    buildArgs: Record<string, string>;
-    unlocked: string[];
-    /** Present unless --no-engine or no engine answered. */
-    status?: { state: 'up to date' | 'in registry' } | { state: 'will build'; previous: { tag: string; changes: unknown } | null };
-  }[];
-}
-
+/** The stable, documented JSON form of a plan (`fragments plan --json`): schema/plan-schema.ts, docs/plan-json.md. */
 export function planToJson(plan: Plan): PlanJson {
   return {
     schema: 'fragments-plan/v1',

@@ -2,6 +2,7 @@
 // status line per building node is redrawn in place. Redraws are coalesced (at most one per interval)
 // and each frame is a single write, so a busy build cannot flood the terminal or tear lines.
 
+import stringWidth from 'string-width';
 import type { BuildProgressState } from './build-state';
 import { BuildFailureReport, formatFailureReport } from './failure-report';
 import { formatOutcome, formatStatus, prefixLines } from './format';
@@ -32,6 +33,7 @@ const ESC = '\x1b[';
 // CSI sequences and other control characters in tool output would move the cursor and break the frame.
 const ANSI_SEQUENCE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]/g;
 const CONTROL = /[\x00-\x1f\x7f]/g;
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 export class TtyProgressSink implements ProgressSink {
   private readonly nodes = new Map<string, NodeView>();
@@ -174,8 +176,21 @@ export class TtyProgressSink implements ProgressSink {
   }
 }
 
-/** Cuts to the terminal width so no line wraps (a wrapped line would break the erase-by-count). */
-function truncate(line: string, width: number): string {
-  const chars = Array.from(line.replace(ANSI_SEQUENCE, '').replace(CONTROL, ' '));
-  return chars.length <= width ? chars.join('') : `${chars.slice(0, width - 1).join('')}…`;
+/**
+ * Cuts to the terminal width so no line wraps (a wrapped line would break the erase-by-count). Width is measured in
+ * terminal columns, not characters: CJK characters and emoji take two. Cut between graphemes, so an emoji sequence is
+ * never split into half a glyph.
+ */
+export function truncate(line: string, width: number): string {
+  const clean = line.replace(ANSI_SEQUENCE, '').replace(CONTROL, ' ');
+  if (stringWidth(clean) <= width) return clean;
+  let kept = '';
+  let used = 0;
+  for (const { segment } of GRAPHEMES.segment(clean)) {
+    const w = stringWidth(segment);
+    if (used + w > width - 1) break; // leave one column for the ellipsis
+    kept += segment;
+    used += w;
+  }
+  return `${kept}…`;
 }

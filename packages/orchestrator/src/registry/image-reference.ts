@@ -11,6 +11,8 @@ export interface ImageReference {
   repository: string;
   /** Tag (default `latest`). */
   tag: string;
+  /** Whether the reference names its tag; `busybox` and `busybox@sha256:…` do not (`tag` is then `latest`). */
+  tagged: boolean;
   /** `sha256:…` when the reference already pins a digest. */
   digest?: string;
 }
@@ -26,8 +28,10 @@ export function parseImageReference(ref: string): ImageReference {
     rest = rest.slice(0, at);
   }
   let tag = 'latest';
+  // A tag is after the last ':' of the last path part (`127.0.0.1:5000/bb` has a port, not a tag).
   const lastColon = rest.lastIndexOf(':');
-  if (lastColon > rest.lastIndexOf('/')) {
+  const tagged = lastColon > rest.lastIndexOf('/');
+  if (tagged) {
     tag = rest.slice(lastColon + 1);
     rest = rest.slice(0, lastColon);
   }
@@ -42,7 +46,7 @@ export function parseImageReference(ref: string): ImageReference {
   }
   if (domain === 'index.docker.io') domain = DOCKER_HUB;
   const repository = domain === DOCKER_HUB && !rest.includes('/') ? `library/${rest}` : rest;
-  return { original: ref, domain, repository, tag, digest };
+  return { original: ref, domain, repository, tag, tagged, digest };
 }
 
 /** Where the registry's HTTP API answers: Docker Hub's API host differs from its name. */

@@ -7,11 +7,10 @@ import { PinKey, Platform, ScalarString, perPlatform } from './common';
  */
 const ImageReference = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._/:@-]*$/i, 'must be an image reference such as repo/name:tag or repo/name:tag@sha256:…');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/, 'must be an image reference such as repo/name:tag or repo/name:tag@sha256:…');
 
 const Download = z.strictObject({
-  /** Where the file comes from; per platform when it differs by architecture. */
-  url: perPlatform(z.string().regex(/^(https?|file):\/\//, 'must be an http(s):// or file:// URL')),
+  url: perPlatform(z.string().regex(/^(https?|file):\/\//, 'must be an http(s):// or file:// URL')).describe('Where the file comes from; per platform when it differs by architecture.'),
 });
 
 /**
@@ -21,35 +20,27 @@ const Download = z.strictObject({
  * Credentials are not here: pass them as secrets (aws-key-id + aws-secret-id, or aws-web-identity-token + aws-role-arn).
  */
 export const SccacheRemoteSchema = z.strictObject({
-  /** S3 bucket (SCCACHE_BUCKET). */
-  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
-  /** SCCACHE_REGION. */
-  region: z.string().min(1).optional(),
-  /** SCCACHE_ENDPOINT, for S3-compatible stores (MinIO, Ceph). */
-  endpoint: z.string().min(1).optional(),
-  /** SCCACHE_S3_USE_SSL (default: sccache's, true). */
-  use_ssl: z.boolean().optional(),
-  /** Key prefix; `/<arch>` (amd64, arm64) is always appended so architectures never share objects. */
-  key_prefix: z.string().regex(/^[A-Za-z0-9._/-]*$/, 'must be letters, digits, ".", "_", "-" or "/"').default('sccache'),
-  /** SCCACHE_CACHE_SIZE of the local-disk fallback, e.g. 20G. */
-  cache_size: z.string().regex(/^[0-9]+[KMGT]?$/, 'must be a size such as 20G').optional(),
-  /** SCCACHE_S3_SERVER_SIDE_ENCRYPTION. */
-  server_side_encryption: z.boolean().optional(),
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').describe('S3 bucket (SCCACHE_BUCKET).'),
+  region: z.string().min(1).optional().describe('SCCACHE_REGION.'),
+  endpoint: z.string().min(1).optional().describe('SCCACHE_ENDPOINT, for S3-compatible stores (MinIO, Ceph).'),
+  use_ssl: z.boolean().optional().describe("SCCACHE_S3_USE_SSL (default: sccache's, true)."),
+  key_prefix: z
+    .string()
+    .regex(/^[A-Za-z0-9._/-]*$/, 'must be letters, digits, ".", "_", "-" or "/"')
+    .default('sccache')
+    .describe('Key prefix (SCCACHE_S3_KEY_PREFIX); `/<arch>` (amd64, arm64) is always appended so architectures never share objects.'),
+  cache_size: z.string().regex(/^[0-9]+[KMGT]?$/, 'must be a size such as 20G').optional().describe('SCCACHE_CACHE_SIZE of the local-disk fallback, e.g. 20G.'),
+  server_side_encryption: z.boolean().optional().describe('SCCACHE_S3_SERVER_SIDE_ENCRYPTION.'),
 });
 
 export type SccacheRemote = z.infer<typeof SccacheRemoteSchema>;
 
 export const PinsSchema = z.strictObject({
-  /** Platforms a fragment is built for when it does not say. */
-  platforms: z.array(Platform).min(1).optional(),
-  /** key -> image reference (with a tag, and optionally a digest), or one per platform. */
-  images: z.record(PinKey, perPlatform(ImageReference)).default({}),
-  /** key -> version string. */
-  versions: z.record(PinKey, ScalarString).default({}),
-  /** key -> downloaded file. */
-  downloads: z.record(PinKey, Download).default({}),
-  /** Remote sccache for compile steps (usually only in a CI profile); the last file that sets it wins as a whole. */
-  sccache: SccacheRemoteSchema.optional(),
+  platforms: z.array(Platform).min(1).optional().describe('Platforms a fragment is built for when it does not say.'),
+  images: z.record(PinKey, perPlatform(ImageReference)).default({}).describe('key -> image reference (with a tag, and optionally a digest), or one per platform.'),
+  versions: z.record(PinKey, ScalarString).default({}).describe('key -> version string.'),
+  downloads: z.record(PinKey, Download).default({}).describe('key -> downloaded file.'),
+  sccache: SccacheRemoteSchema.optional().describe('Remote sccache for compile steps (usually only in a CI profile), handed to them as the secret sccache-config; the last file that sets it wins as a whole. No hash input.'),
 });
 
 export type PinsConfig = z.infer<typeof PinsSchema>;
@@ -63,12 +54,29 @@ export const PinsLockSchema = z.strictObject({
   images: z
     .record(
       PinKey,
-      z.record(Platform, z.strictObject({ ref: z.string().min(1), digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 hex>') })),
+      z.record(
+        Platform,
+        z.strictObject({
+          ref: z.string().min(1).describe('The reference in force when it was resolved (pins.yaml or the profile).'),
+          digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 hex>').describe("Manifest digest of that platform's image."),
+        }),
+      ),
     )
-    .default({}),
+    .default({})
+    .describe('images.<key>.<platform>: the digest each pinned image reference resolved to.'),
   downloads: z
-    .record(PinKey, z.record(Platform, z.strictObject({ url: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits') })))
-    .default({}),
+    .record(
+      PinKey,
+      z.record(
+        Platform,
+        z.strictObject({
+          url: z.string().min(1).describe('The URL in force when it was downloaded.'),
+          sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits').describe('sha256 of the downloaded file.'),
+        }),
+      ),
+    )
+    .default({})
+    .describe('downloads.<key>.<platform>: the checksum of each pinned download.'),
 });
 
 export type PinsLock = z.infer<typeof PinsLockSchema>;

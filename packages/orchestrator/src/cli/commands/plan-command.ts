@@ -3,6 +3,7 @@ import { describeChanges, type NodeStatus } from '../../orchestration/engine-sta
 import type { PlatformEngine } from '../../engine/platform-engines';
 import { isUserError } from '../../errors/user-error';
 import type { Plan } from '../../plan/make-plan';
+import type { PlanNodeStatusJson } from '../../schema/plan-schema';
 import { formatTable } from '../../text/format-table';
 import { collectList, envPlatforms, graphFromOptions } from '../global-options';
 
@@ -70,7 +71,7 @@ async function statuses(plan: Plan, registrySpec?: string): Promise<Map<string, 
   return new Map(entries);
 }
 
-function statusJson(status: NodeStatus) {
+function statusJson(status: NodeStatus): PlanNodeStatusJson {
   return status.state === 'will build' ? { state: status.state, previous: status.previous ?? null } : { state: status.state };
 }
 

@@ -1,5 +1,6 @@
 import type { FragmentLint } from '../lint-context';
-import { allInstructions, type DockerInstruction } from '../model/dockerfile-model';
+import type { DockerInstruction } from '../model/dockerfile-model';
+import { walkInstructions } from '../instruction-walker';
 import { commandArgs, commandName, type ShellCommand } from '../model/shell-commands';
 import { packageInstall } from './package-installs';
 
@@ -29,8 +30,7 @@ const BUILD_SCRIPT = /(^|[-_])(build|install)([-_][a-z0-9_-]*)?\.sh$|^(autogen|b
 
 export function artifactsOf(lint: FragmentLint): Artifact[] {
   const artifacts: Artifact[] = [];
-  for (const instruction of allInstructions(lint.dockerfile)) {
-    if (instruction.keyword !== 'RUN') continue;
+  for (const { instruction } of walkInstructions(lint, { keywords: ['RUN'] })) {
     const add = (key: string, what: string) => {
       if (!artifacts.some((a) => a.key === key && a.instruction === instruction)) artifacts.push({ key, what, instruction });
     };

@@ -1,5 +1,6 @@
 import type { LintContext, FragmentLint } from '../lint-context';
 import { stageParent, targetStage } from './stages';
+import { walkInstructions } from '../instruction-walker';
 
 /** Layers of an image as far as the workspace can see them. */
 export interface LayerCount {
@@ -11,7 +12,7 @@ export interface LayerCount {
 }
 
 /** Instructions that add a filesystem layer (ENV, LABEL, WORKDIR and friends only change the config). */
-const LAYER_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
+const LAYER_KEYWORDS = ['RUN', 'COPY', 'ADD'];
 
 /**
  * Counts the layers of a node's image: its target stage, the stages it is FROM, and through `FROM ${UPSTREAM}`
@@ -32,7 +33,7 @@ export function countLayers(context: LintContext, nodeId: string, memo = new Map
 function stageLayers(context: LintContext, lint: FragmentLint, nodeId: string, index: number, memo: Map<string, LayerCount>): LayerCount {
   const node = context.graph.nodes.get(nodeId)!;
   const stage = lint.dockerfile.stages[index];
-  const own = stage.instructions.filter((i) => LAYER_KEYWORDS.has(i.keyword)).length;
+  const own = [...walkInstructions(lint, { stages: (s) => s === stage, keywords: LAYER_KEYWORDS })].length;
   const parent = stageParent(context, lint, node, stage);
   let below: LayerCount;
   if (parent.kind === 'node') below = countLayers(context, parent.id, memo);

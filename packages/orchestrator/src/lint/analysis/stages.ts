@@ -2,6 +2,7 @@ import type { GraphNode } from '../../graph/fragment-graph';
 import type { LintContext, FragmentLint } from '../lint-context';
 import { flagValue, type Stage } from '../model/dockerfile-model';
 import { expressionPattern, globalArgValue, hasVariables, substitute } from './arg-values';
+import { walkInstructions } from '../instruction-walker';
 
 /** What a stage is built FROM: earlier stages of the same Dockerfile, an upstream node's image, or some other image. */
 export type StageParent = { kind: 'stages'; indexes: number[] } | { kind: 'node'; id: string } | { kind: 'image' };
@@ -59,9 +60,9 @@ export function shippedStages(context: LintContext, lint: FragmentLint, node: Gr
     const stage = lint.dockerfile.stages[index];
     const parent = stageParent(context, lint, node, stage);
     if (parent.kind === 'stages') queue.push(...parent.indexes);
-    for (const instruction of stage.instructions) {
+    for (const { instruction } of walkInstructions(lint, { stages: (s) => s === stage, keywords: ['COPY'] })) {
       const from = flagValue(instruction, 'from');
-      if (instruction.keyword !== 'COPY' || from === undefined) continue;
+      if (from === undefined) continue;
       if (instruction.args.slice(0, -1).some((src) => src === '/' || src === '/.')) queue.push(...earlierStagesNamed(context, lint, node, from, index));
     }
   }

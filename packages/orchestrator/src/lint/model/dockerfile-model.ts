@@ -125,8 +125,3 @@ export function flagValue(instruction: DockerInstruction, name: string): string 
   const found = instruction.flags.filter((f) => f.name === name);
   return found.length > 0 ? (found[found.length - 1].value ?? '') : undefined;
 }
-
-/** Every instruction of the file in order: global ARGs first, then each stage's. */
-export function allInstructions(model: DockerfileModel): DockerInstruction[] {
-  return [...model.globalArgs, ...model.stages.flatMap((s) => s.instructions)];
-}

@@ -1,7 +1,7 @@
 import type { Finding } from '../finding';
 import type { LintRule } from '../lint-rule';
 import { commandArgs, commandName } from '../model/shell-commands';
-import { runInstructions } from '../analysis/run-instructions';
+import { walkInstructions } from '../instruction-walker';
 
 const ID = 'apt-lists';
 
@@ -13,7 +13,7 @@ export const aptLists: LintRule = {
     'the layer: tens of MB in every image, and stale lists for every later install.',
   check(context) {
     const findings: Finding[] = [];
-    for (const { lint, instruction } of runInstructions(context)) {
+    for (const { lint, instruction } of walkInstructions(context.fragments, { keywords: ['RUN'] })) {
       const updates = instruction.commands.some((c) => ['apt-get', 'apt', 'aptitude'].includes(commandName(c)) && commandArgs(c).includes('update'));
       if (!updates) continue;
       const removed = instruction.commands.some((c) => commandName(c) === 'rm' && commandArgs(c).some((a) => /^\/var\/lib\/apt\/lists(\/|$)/.test(a)));

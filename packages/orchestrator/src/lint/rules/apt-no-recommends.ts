@@ -1,7 +1,7 @@
 import type { Finding } from '../finding';
 import type { LintRule } from '../lint-rule';
 import { packageInstall } from '../analysis/package-installs';
-import { runInstructions } from '../analysis/run-instructions';
+import { walkInstructions } from '../instruction-walker';
 
 const ID = 'apt-no-recommends';
 
@@ -12,7 +12,7 @@ export const aptNoRecommends: LintRule = {
     'Recommended packages are not needed to run anything and add hundreds of MB to CUDA images.',
   check(context) {
     const findings: Finding[] = [];
-    for (const { lint, instruction } of runInstructions(context)) {
+    for (const { lint, instruction } of walkInstructions(context.fragments, { keywords: ['RUN'] })) {
       for (const command of instruction.commands) {
         const install = packageInstall(command);
         if (install?.manager !== 'apt') continue;

@@ -1,6 +1,7 @@
 import { AUTOMATIC_PLATFORM_ARGS } from '../../dockerfile/dockerfile-facts';
 import type { Finding } from '../finding';
 import type { LintRule } from '../lint-rule';
+import { walkInstructions } from '../instruction-walker';
 
 const ID = 'arg-unbound';
 
@@ -21,12 +22,12 @@ export const argUnbound: LintRule = {
   check(context) {
     const findings: Finding[] = [];
     for (const lint of context.fragments) {
-      const globalDefaults = new Set(lint.dockerfile.globalArgs.flatMap((a) => a.properties.filter((p) => p.value !== undefined).map((p) => p.name)));
-      const inStages = lint.dockerfile.stages.flatMap((s) => s.instructions.filter((i) => i.keyword === 'ARG').map((i) => ({ instruction: i, global: false })));
-      for (const { instruction, global } of [...lint.dockerfile.globalArgs.map((i) => ({ instruction: i, global: true })), ...inStages]) {
+      const args = [...walkInstructions(lint, { keywords: ['ARG'] })];
+      const globalDefaults = new Set(args.filter((a) => a.stage === undefined).flatMap((a) => a.instruction.properties.filter((p) => p.value !== undefined).map((p) => p.name)));
+      for (const { stage, instruction } of args) {
         for (const { name, value } of instruction.properties) {
           if (value !== undefined || PREDEFINED.has(name) || name.startsWith('BUILDKIT_') || lint.bindings.has(name)) continue;
-          if (!global && globalDefaults.has(name)) continue;
+          if (stage !== undefined && globalDefaults.has(name)) continue;
           findings.push({
             rule: ID,
             file: lint.dockerfile.file,

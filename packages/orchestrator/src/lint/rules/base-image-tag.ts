@@ -3,9 +3,10 @@ import type { LintRule } from '../lint-rule';
 import type { GraphNode } from '../../graph/fragment-graph';
 import type { FragmentLint, LintContext } from '../lint-context';
 import { flagValue } from '../model/dockerfile-model';
+import { walkInstructions } from '../instruction-walker';
 import { globalArgValue, hasVariables, substitute } from '../analysis/arg-values';
-import { unpinnedReason } from '../analysis/image-reference';
 import { earlierStagesNamed } from '../analysis/stages';
+import { parseImageReference } from '../../registry/image-reference';
 
 const ID = 'base-image-tag';
 const HINT = 'pin a version tag (e.g. ubuntu:24.04); `fragments pins lock` then records its digest';
@@ -26,21 +27,22 @@ export const baseImageTag: LintRule = {
 function checkDockerfiles(context: LintContext): Finding[] {
   const findings: Finding[] = [];
   for (const lint of context.fragments) {
-    for (const stage of lint.dockerfile.stages) {
-      // FROM, and the images a stage pulls with COPY --from=<image> or RUN --mount=…,from=<image>.
-      const uses = [{ expression: stage.from.image, line: stage.from.line, before: stage.index, what: 'base image' }];
-      for (const instruction of stage.instructions) {
-        const from = flagValue(instruction, 'from');
-        if (from !== undefined && instruction.keyword !== 'RUN') uses.push({ expression: from, line: instruction.line, before: stage.index, what: `image in ${instruction.keyword} --from` });
-        for (const mount of instruction.mounts) {
-          if (mount.from !== undefined) uses.push({ expression: mount.from, line: instruction.line, before: stage.index, what: 'image in RUN --mount from=' });
-        }
+    // Each FROM, and the images a stage pulls with COPY --from=<image> or RUN --mount=…,from=<image>, in file order.
+    const uses = lint.dockerfile.stages.map((stage) => ({ expression: stage.from.image, line: stage.from.line, before: stage.index, what: 'base image' }));
+    for (const { stage, instruction } of walkInstructions(lint)) {
+      if (!stage) continue; // a global ARG pulls no image
+      const before = stage.index;
+      const from = flagValue(instruction, 'from');
+      if (from !== undefined && instruction.keyword !== 'RUN') uses.push({ expression: from, line: instruction.line, before, what: `image in ${instruction.keyword} --from` });
+      for (const mount of instruction.mounts) {
+        if (mount.from !== undefined) uses.push({ expression: mount.from, line: instruction.line, before, what: 'image in RUN --mount from=' });
       }
-      for (const use of uses) {
-        for (const node of lint.nodes) {
-          const finding = checkExpression(context, lint, node, use);
-          if (finding) findings.push(finding);
-        }
+    }
+    uses.sort((a, b) => a.line - b.line);
+    for (const use of uses) {
+      for (const node of lint.nodes) {
+        const finding = checkExpression(context, lint, node, use);
+        if (finding) findings.push(finding);
       }
     }
   }
@@ -90,4 +92,17 @@ function checkPinFiles(context: LintContext): Finding[] {
     }
   }
   return findings;
+}
+
+/**
+ * Why a base image reference does not pin a version, or undefined when it does. A digest pins the content, so a
+ * digest-only reference is fine; `latest` is refused even with a digest, because nobody can tell which version it is
+ * and `fragments pins lock` would follow the tag to whatever it points at next.
+ */
+export function unpinnedReason(reference: string): string | undefined {
+  if (reference.toLowerCase() === 'scratch') return undefined;
+  const { tag, tagged, digest } = parseImageReference(reference);
+  if (!tagged) return digest === undefined ? 'has no tag, so it means "latest" and changes under the build' : undefined;
+  if (tag === 'latest') return 'uses the "latest" tag, which moves';
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import type { Finding } from '../finding';
 import type { LintRule } from '../lint-rule';
-import { allInstructions } from '../model/dockerfile-model';
+import { walkInstructions } from '../instruction-walker';
 
 const ID = 'credentials';
 const HINT = 'use a BuildKit secret instead: RUN --mount=type=secret,id=<name>,env=<VAR> … (it never reaches a layer or the image config)';
@@ -35,19 +35,17 @@ export const credentials: LintRule = {
     'until #2960).',
   check(context) {
     const findings: Finding[] = [];
-    for (const lint of context.fragments) {
-      for (const instruction of allInstructions(lint.dockerfile)) {
-        const at = (message: string) => findings.push({ rule: ID, file: lint.dockerfile.file, line: instruction.line, message, hint: HINT });
-        if (instruction.keyword === 'ARG' || instruction.keyword === 'ENV') {
-          for (const { name, value } of instruction.properties) {
-            if (!SECRET_NAME.test(name) || POINTER_NAME.test(name)) continue;
-            if (instruction.keyword === 'ENV' && !value) continue;
-            at(`${instruction.keyword} ${name} carries a credential; build args and ENV are stored in the image`);
-          }
+    for (const { lint, instruction } of walkInstructions(context.fragments)) {
+      const at = (message: string) => findings.push({ rule: ID, file: lint.dockerfile.file, line: instruction.line, message, hint: HINT });
+      if (instruction.keyword === 'ARG' || instruction.keyword === 'ENV') {
+        for (const { name, value } of instruction.properties) {
+          if (!SECRET_NAME.test(name) || POINTER_NAME.test(name)) continue;
+          if (instruction.keyword === 'ENV' && !value) continue;
+          at(`${instruction.keyword} ${name} carries a credential; build args and ENV are stored in the image`);
         }
-        const shaped = SECRET_VALUES.find(([pattern]) => pattern.test(instruction.raw));
-        if (shaped) at(`${instruction.keyword} contains what looks like ${shaped[1]}`);
       }
+      const shaped = SECRET_VALUES.find(([pattern]) => pattern.test(instruction.raw));
+      if (shaped) at(`${instruction.keyword} contains what looks like ${shaped[1]}`);
     }
     return findings;
   },

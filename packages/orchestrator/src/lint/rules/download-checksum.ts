@@ -1,6 +1,7 @@
 import type { Finding } from '../finding';
 import type { LintRule } from '../lint-rule';
-import { allInstructions, flagValue } from '../model/dockerfile-model';
+import { flagValue } from '../model/dockerfile-model';
+import { walkInstructions } from '../instruction-walker';
 import { commandArgs, commandName, type ShellCommand } from '../model/shell-commands';
 import { isGitSource } from './git-pinned-ref';
 
@@ -19,20 +20,18 @@ export const downloadChecksum: LintRule = {
     'NATS, etcd and sccache unverified).',
   check(context) {
     const findings: Finding[] = [];
-    for (const lint of context.fragments) {
-      for (const instruction of allInstructions(lint.dockerfile)) {
-        const at = (message: string, hint = HINT) => findings.push({ rule: ID, file: lint.dockerfile.file, line: instruction.line, message, hint });
-        if (instruction.keyword === 'RUN') {
-          const downloads = instruction.commands.filter(isDownload);
-          if (downloads.length > 0 && !instruction.commands.some(isVerification)) {
-            at(`${[...new Set(downloads.map(commandName))].join(' and ')} downloads without a checksum check in the same RUN`);
-          }
+    for (const { lint, instruction } of walkInstructions(context.fragments)) {
+      const at = (message: string, hint = HINT) => findings.push({ rule: ID, file: lint.dockerfile.file, line: instruction.line, message, hint });
+      if (instruction.keyword === 'RUN') {
+        const downloads = instruction.commands.filter(isDownload);
+        if (downloads.length > 0 && !instruction.commands.some(isVerification)) {
+          at(`${[...new Set(downloads.map(commandName))].join(' and ')} downloads without a checksum check in the same RUN`);
         }
-        if (instruction.keyword === 'ADD' && flagValue(instruction, 'checksum') === undefined) {
-          for (const source of instruction.args.slice(0, -1)) {
-            if (/^https?:\/\//i.test(source) && !isGitSource(source)) {
-              at(`ADD ${source} without --checksum`, 'add --checksum=sha256:<hex> (BuildKit verifies it), or download in a RUN and check it with sha256sum -c');
-            }
+      }
+      if (instruction.keyword === 'ADD' && flagValue(instruction, 'checksum') === undefined) {
+        for (const source of instruction.args.slice(0, -1)) {
+          if (/^https?:\/\//i.test(source) && !isGitSource(source)) {
+            at(`ADD ${source} without --checksum`, 'add --checksum=sha256:<hex> (BuildKit verifies it), or download in a RUN and check it with sha256sum -c');
           }
         }
       }

@@ -1,6 +1,7 @@
 import type { Finding } from '../finding';
 import type { LintRule } from '../lint-rule';
-import { allInstructions, flagValue } from '../model/dockerfile-model';
+import { flagValue } from '../model/dockerfile-model';
+import { walkInstructions } from '../instruction-walker';
 import { commandArgs, commandName, type ShellCommand } from '../model/shell-commands';
 
 const ID = 'git-pinned-ref';
@@ -18,29 +19,27 @@ export const gitPinnedRef: LintRule = {
     'Cloning a default branch builds whatever was pushed last.',
   check(context) {
     const findings: Finding[] = [];
-    for (const lint of context.fragments) {
-      for (const instruction of allInstructions(lint.dockerfile)) {
-        const at = (message: string, hint = HINT) => findings.push({ rule: ID, file: lint.dockerfile.file, line: instruction.line, message, hint });
-        if (instruction.keyword === 'RUN') {
-          const clones = instruction.commands.filter((c) => gitSubcommand(c)?.name === 'clone');
-          const checkedOut = instruction.commands.some((c) => {
-            const sub = gitSubcommand(c);
-            return sub !== undefined && ['checkout', 'switch', 'reset'].includes(sub.name) && sub.args.some((a) => !a.startsWith('-') && isPinned(a));
-          });
-          for (const clone of clones) {
-            const ref = cloneRef(gitSubcommand(clone)!.args);
-            if (ref !== undefined && isPinned(ref)) continue;
-            if (checkedOut) continue;
-            const url = gitSubcommand(clone)!.args.find((a) => /:\/\/|^git@/.test(a)) ?? 'a repository';
-            at(ref === undefined ? `git clone of ${url} without a pinned ref` : `git clone of ${url} at the moving branch "${ref}"`);
-          }
+    for (const { lint, instruction } of walkInstructions(context.fragments)) {
+      const at = (message: string, hint = HINT) => findings.push({ rule: ID, file: lint.dockerfile.file, line: instruction.line, message, hint });
+      if (instruction.keyword === 'RUN') {
+        const clones = instruction.commands.filter((c) => gitSubcommand(c)?.name === 'clone');
+        const checkedOut = instruction.commands.some((c) => {
+          const sub = gitSubcommand(c);
+          return sub !== undefined && ['checkout', 'switch', 'reset'].includes(sub.name) && sub.args.some((a) => !a.startsWith('-') && isPinned(a));
+        });
+        for (const clone of clones) {
+          const ref = cloneRef(gitSubcommand(clone)!.args);
+          if (ref !== undefined && isPinned(ref)) continue;
+          if (checkedOut) continue;
+          const url = gitSubcommand(clone)!.args.find((a) => /:\/\/|^git@/.test(a)) ?? 'a repository';
+          at(ref === undefined ? `git clone of ${url} without a pinned ref` : `git clone of ${url} at the moving branch "${ref}"`);
         }
-        if (instruction.keyword === 'ADD' && flagValue(instruction, 'checksum') === undefined) {
-          for (const source of instruction.args.slice(0, -1)) {
-            if (!isGitSource(source)) continue;
-            const ref = /#([^:]+)/.exec(source)?.[1];
-            if (ref === undefined || !isPinned(ref)) at(`ADD ${source} without a pinned #<ref>`, 'name a tag or commit: ADD <url>.git#<ref> <dest> (or pass it as a pinned ARG: #${X_REF})');
-          }
+      }
+      if (instruction.keyword === 'ADD' && flagValue(instruction, 'checksum') === undefined) {
+        for (const source of instruction.args.slice(0, -1)) {
+          if (!isGitSource(source)) continue;
+          const ref = /#([^:]+)/.exec(source)?.[1];
+          if (ref === undefined || !isPinned(ref)) at(`ADD ${source} without a pinned #<ref>`, 'name a tag or commit: ADD <url>.git#<ref> <dest> (or pass it as a pinned ARG: #${X_REF})');
         }
       }
     }

@@ -4,6 +4,7 @@ import { toolsCopiedBy, toolsInstalledBy } from '../analysis/compilers';
 import { packageInstall } from '../analysis/package-installs';
 import { shippedStages } from '../analysis/stages';
 import { commandName } from '../model/shell-commands';
+import { walkInstructions } from '../instruction-walker';
 
 const ID = 'runtime-compilers';
 
@@ -25,27 +26,25 @@ export const runtimeCompilers: LintRule = {
       const allowed = new Set(jit);
       const shipped = new Set(lint.nodes.flatMap((n) => [...shippedStages(context, lint, n)]));
       const hint = `build with it in a builder fragment or stage and COPY only the result; if this image really compiles with it at run time, add it to jit: in ${lint.fragment.configFile}`;
-      for (const stage of lint.dockerfile.stages.filter((s) => shipped.has(s.index))) {
-        for (const instruction of stage.instructions) {
-          const at = (tools: string[], how: string) => {
-            const extra = [...new Set(tools)].filter((t) => !allowed.has(t));
-            if (extra.length === 0) return;
-            findings.push({ rule: ID, file: lint.dockerfile.file, line: instruction.line, message: `${how}, bringing ${extra.join(', ')}: not in the jit: list of ${lint.fragment.configFile}`, hint });
-          };
-          if (instruction.keyword === 'RUN') {
-            for (const command of instruction.commands) {
-              const install = packageInstall(command);
-              if (install) {
-                const byPackage = toolsInstalledBy(install);
-                const packages = [...byPackage.keys()].filter((p) => byPackage.get(p)!.some((t) => !allowed.has(t)));
-                at([...byPackage.values()].flat(), `installs ${packages.join(' ')}`);
-              }
-              if (commandName(command).startsWith('rustup')) at(['rustc', 'cargo'], 'runs rustup');
+      for (const { instruction } of walkInstructions(lint, { stages: (s) => shipped.has(s.index), keywords: ['RUN', 'COPY', 'ADD'] })) {
+        const at = (tools: string[], how: string) => {
+          const extra = [...new Set(tools)].filter((t) => !allowed.has(t));
+          if (extra.length === 0) return;
+          findings.push({ rule: ID, file: lint.dockerfile.file, line: instruction.line, message: `${how}, bringing ${extra.join(', ')}: not in the jit: list of ${lint.fragment.configFile}`, hint });
+        };
+        if (instruction.keyword === 'RUN') {
+          for (const command of instruction.commands) {
+            const install = packageInstall(command);
+            if (install) {
+              const byPackage = toolsInstalledBy(install);
+              const packages = [...byPackage.keys()].filter((p) => byPackage.get(p)!.some((t) => !allowed.has(t)));
+              at([...byPackage.values()].flat(), `installs ${packages.join(' ')}`);
             }
+            if (commandName(command).startsWith('rustup')) at(['rustc', 'cargo'], 'runs rustup');
           }
-          if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') {
-            for (const source of instruction.args.slice(0, -1)) at(toolsCopiedBy(source), `copies ${source}`);
-          }
+        }
+        if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') {
+          for (const source of instruction.args.slice(0, -1)) at(toolsCopiedBy(source), `copies ${source}`);
         }
       }
     }

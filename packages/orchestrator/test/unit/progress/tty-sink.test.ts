@@ -1,5 +1,6 @@
 import { NodeProgress } from '../../../src/progress/node-progress';
-import { TtyProgressSink } from '../../../src/progress/tty-sink';
+import { TtyProgressSink, truncate } from '../../../src/progress/tty-sink';
+import stringWidth from 'string-width';
 import { fixtureDeltas } from '../../fixtures/trace/fixtures';
 import { capture, delta, log, status, T0, vertex } from './deltas';
 
@@ -130,5 +131,19 @@ describe('TtyProgressSink', () => {
     new NodeProgress('n', sink).apply(delta({ vertexes: [vertex('a', 'x', { started: T0 })] }));
     advance(1000);
     expect(chunks).toEqual([]);
+  });
+
+  it('measures the width in terminal columns: wide characters take two, emoji sequences are never split', () => {
+    expect(truncate('abc', 10)).toBe('abc');
+    // 古 takes two columns: 6 of them fill a 12-column line exactly; one more does not fit.
+    expect(truncate('古'.repeat(6), 12)).toBe('古'.repeat(6));
+    const cut = truncate('古'.repeat(7), 12);
+    expect(cut).toBe(`${'古'.repeat(5)}…`);
+    expect(stringWidth(cut)).toBeLessThanOrEqual(12);
+    // A family emoji is one grapheme of several code points: kept whole or not at all.
+    const family = '👨‍👩‍👧';
+    expect(truncate(`ab${family}cdef`, 5)).toBe(`ab${family}…`);
+    expect(truncate(`abc${family}def`, 5)).toBe('abc…');
+    expect(truncate('\x1b[31mred\x1b[0m', 3)).toBe('red');
   });
 });
