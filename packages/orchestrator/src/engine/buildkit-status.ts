@@ -1,11 +1,28 @@
 // Decoder for the payload of `{"id":"moby.buildkit.trace","aux":"<base64>"}` lines: one protobuf
-// `moby.buildkit.v1.StatusResponse` per line, each a delta to merge by vertex digest.
-//
-// Wire format per moby/buildkit control.proto (package moby.buildkit.v1). These definitions are written from
-// the field numbers and types only; fields we do not need (VertexWarning.info/ranges, anything added later)
-// are skipped by wire type.
+// `moby.buildkit.v1.StatusResponse` per line, each a delta to merge by vertex digest. The wire format is decoded
+// by @bufbuild/protobuf from the schema in proto/buildkit/control.proto (generated code in src/generated); this
+// file only maps the generated messages to the plain shapes the progress code works with (numbers, not bigint;
+// epoch milliseconds, not Timestamp messages). Fields the schema does not declare are skipped, so newer engines
+// adding fields keep working.
 
-import { ProtobufReader, WireType } from './protobuf-reader';
+import type { Timestamp } from '@bufbuild/protobuf/wkt';
+import type { Vertex, VertexLog, VertexStatus, VertexWarning } from '../generated/buildkit/control_pb';
+
+/**
+ * The protobuf runtime and the generated schema, loaded on the first trace line rather than at start-up: they cost
+ * ~0.1 s of CPU that every CLI command would pay (plan, lint, the nx plugin), and only a build decodes traces.
+ */
+let codec: { fromBinary: typeof import('@bufbuild/protobuf').fromBinary; schema: typeof import('../generated/buildkit/control_pb').StatusResponseSchema } | undefined;
+function statusCodec(): NonNullable<typeof codec> {
+  if (!codec) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load, see above
+    const { fromBinary } = require('@bufbuild/protobuf') as typeof import('@bufbuild/protobuf');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { StatusResponseSchema } = require('../generated/buildkit/control_pb') as typeof import('../generated/buildkit/control_pb');
+    codec = { fromBinary, schema: StatusResponseSchema };
+  }
+  return codec;
+}
 
 /** Milliseconds since the Unix epoch, converted from a google.protobuf.Timestamp (sub-ms precision kept as a fraction). */
 export type EpochMillis = number;
@@ -70,221 +87,51 @@ export interface BuildkitStatusResponse {
   warnings: BuildkitVertexWarning[];
 }
 
-/** Decodes one StatusResponse. Throws ProtobufDecodeError on malformed input. */
+const utf8 = new TextDecoder('utf-8');
+
+/** Decodes one StatusResponse. Throws (the library's error) on malformed input. */
 export function decodeStatusResponse(bytes: Uint8Array): BuildkitStatusResponse {
-  const out: BuildkitStatusResponse = { vertexes: [], statuses: [], logs: [], warnings: [] };
-  const r = new ProtobufReader(bytes);
-  while (!r.done) {
-    const tag = r.tag();
-    switch (tag.field) {
-      case 1:
-        r.expect(tag, WireType.LengthDelimited);
-        out.vertexes.push(decodeVertex(r.message()));
-        break;
-      case 2:
-        r.expect(tag, WireType.LengthDelimited);
-        out.statuses.push(decodeVertexStatus(r.message()));
-        break;
-      case 3:
-        r.expect(tag, WireType.LengthDelimited);
-        out.logs.push(decodeVertexLog(r.message()));
-        break;
-      case 4:
-        r.expect(tag, WireType.LengthDelimited);
-        out.warnings.push(decodeVertexWarning(r.message()));
-        break;
-      default:
-        r.skip(tag.wireType);
-    }
-  }
+  // Unknown fields (VertexWarning's source ranges, anything newer) are dropped rather than kept as raw bytes.
+  const { fromBinary, schema } = statusCodec();
+  const message = fromBinary(schema, bytes, { readUnknownFields: false });
+  return {
+    vertexes: message.vertexes.map(toVertex),
+    statuses: message.statuses.map(toVertexStatus),
+    logs: message.logs.map(toVertexLog),
+    warnings: message.warnings.map(toVertexWarning),
+  };
+}
+
+function toVertex(v: Vertex): BuildkitVertex {
+  const out: BuildkitVertex = { digest: v.digest, inputs: v.inputs, name: v.name, cached: v.cached };
+  if (v.started) out.started = epochMillis(v.started);
+  if (v.completed) out.completed = epochMillis(v.completed);
+  if (v.error !== '') out.error = v.error;
+  if (v.progressGroup) out.progressGroup = { id: v.progressGroup.id, name: v.progressGroup.name, weak: v.progressGroup.weak };
   return out;
 }
 
-function decodeVertex(r: ProtobufReader): BuildkitVertex {
-  const v: BuildkitVertex = { digest: '', inputs: [], name: '', cached: false };
-  while (!r.done) {
-    const tag = r.tag();
-    switch (tag.field) {
-      case 1:
-        r.expect(tag, WireType.LengthDelimited);
-        v.digest = r.string();
-        break;
-      case 2:
-        r.expect(tag, WireType.LengthDelimited);
-        v.inputs.push(r.string());
-        break;
-      case 3:
-        r.expect(tag, WireType.LengthDelimited);
-        v.name = r.string();
-        break;
-      case 4:
-        r.expect(tag, WireType.Varint);
-        v.cached = r.bool();
-        break;
-      case 5:
-        r.expect(tag, WireType.LengthDelimited);
-        v.started = decodeTimestamp(r.message());
-        break;
-      case 6:
-        r.expect(tag, WireType.LengthDelimited);
-        v.completed = decodeTimestamp(r.message());
-        break;
-      case 7: {
-        r.expect(tag, WireType.LengthDelimited);
-        const error = r.string();
-        if (error !== '') v.error = error;
-        break;
-      }
-      case 8:
-        r.expect(tag, WireType.LengthDelimited);
-        v.progressGroup = decodeProgressGroup(r.message());
-        break;
-      default:
-        r.skip(tag.wireType);
-    }
-  }
-  return v;
+function toVertexStatus(s: VertexStatus): BuildkitVertexStatus {
+  const out: BuildkitVertexStatus = { id: s.ID, vertex: s.vertex, name: s.name, current: Number(s.current), total: Number(s.total) };
+  if (s.timestamp) out.timestamp = epochMillis(s.timestamp);
+  if (s.started) out.started = epochMillis(s.started);
+  if (s.completed) out.completed = epochMillis(s.completed);
+  return out;
 }
 
-function decodeVertexStatus(r: ProtobufReader): BuildkitVertexStatus {
-  const s: BuildkitVertexStatus = { id: '', vertex: '', name: '', current: 0, total: 0 };
-  while (!r.done) {
-    const tag = r.tag();
-    switch (tag.field) {
-      case 1:
-        r.expect(tag, WireType.LengthDelimited);
-        s.id = r.string();
-        break;
-      case 2:
-        r.expect(tag, WireType.LengthDelimited);
-        s.vertex = r.string();
-        break;
-      case 3:
-        r.expect(tag, WireType.LengthDelimited);
-        s.name = r.string();
-        break;
-      case 4:
-        r.expect(tag, WireType.Varint);
-        s.current = r.varint();
-        break;
-      case 5:
-        r.expect(tag, WireType.Varint);
-        s.total = r.varint();
-        break;
-      case 6:
-        r.expect(tag, WireType.LengthDelimited);
-        s.timestamp = decodeTimestamp(r.message());
-        break;
-      case 7:
-        r.expect(tag, WireType.LengthDelimited);
-        s.started = decodeTimestamp(r.message());
-        break;
-      case 8:
-        r.expect(tag, WireType.LengthDelimited);
-        s.completed = decodeTimestamp(r.message());
-        break;
-      default:
-        r.skip(tag.wireType);
-    }
-  }
-  return s;
+function toVertexLog(l: VertexLog): BuildkitVertexLog {
+  // Copy: the decoder hands out a view on the line's buffer, and a kept log chunk should not pin the whole line.
+  const out: BuildkitVertexLog = { vertex: l.vertex, stream: Number(l.stream), msg: l.msg.slice() };
+  if (l.timestamp) out.timestamp = epochMillis(l.timestamp);
+  return out;
 }
 
-function decodeVertexLog(r: ProtobufReader): BuildkitVertexLog {
-  const l: BuildkitVertexLog = { vertex: '', stream: 0, msg: new Uint8Array(0) };
-  while (!r.done) {
-    const tag = r.tag();
-    switch (tag.field) {
-      case 1:
-        r.expect(tag, WireType.LengthDelimited);
-        l.vertex = r.string();
-        break;
-      case 2:
-        r.expect(tag, WireType.LengthDelimited);
-        l.timestamp = decodeTimestamp(r.message());
-        break;
-      case 3:
-        r.expect(tag, WireType.Varint);
-        l.stream = r.varint();
-        break;
-      case 4:
-        r.expect(tag, WireType.LengthDelimited);
-        // Copy: the caller may keep log bytes after the (possibly pooled) input buffer is reused.
-        l.msg = r.bytes().slice();
-        break;
-      default:
-        r.skip(tag.wireType);
-    }
-  }
-  return l;
+function toVertexWarning(w: VertexWarning): BuildkitVertexWarning {
+  // short and detail are bytes on the wire; BuildKit fills them with UTF-8 text.
+  return { vertex: w.vertex, level: Number(w.level), short: utf8.decode(w.short), detail: w.detail.map((d) => utf8.decode(d)), url: w.url };
 }
 
-function decodeVertexWarning(r: ProtobufReader): BuildkitVertexWarning {
-  const w: BuildkitVertexWarning = { vertex: '', level: 0, short: '', detail: [], url: '' };
-  while (!r.done) {
-    const tag = r.tag();
-    switch (tag.field) {
-      case 1:
-        r.expect(tag, WireType.LengthDelimited);
-        w.vertex = r.string();
-        break;
-      case 2:
-        r.expect(tag, WireType.Varint);
-        w.level = r.varint();
-        break;
-      case 3:
-        r.expect(tag, WireType.LengthDelimited);
-        w.short = r.string();
-        break;
-      case 4:
-        r.expect(tag, WireType.LengthDelimited);
-        w.detail.push(r.string());
-        break;
-      case 5:
-        r.expect(tag, WireType.LengthDelimited);
-        w.url = r.string();
-        break;
-      default:
-        // 6 (source info) and 7 (ranges) point into the Dockerfile; not needed for progress output.
-        r.skip(tag.wireType);
-    }
-  }
-  return w;
-}
-
-function decodeProgressGroup(r: ProtobufReader): BuildkitProgressGroup {
-  const g: BuildkitProgressGroup = { id: '', name: '', weak: false };
-  while (!r.done) {
-    const tag = r.tag();
-    switch (tag.field) {
-      case 1:
-        r.expect(tag, WireType.LengthDelimited);
-        g.id = r.string();
-        break;
-      case 2:
-        r.expect(tag, WireType.LengthDelimited);
-        g.name = r.string();
-        break;
-      case 3:
-        r.expect(tag, WireType.Varint);
-        g.weak = r.bool();
-        break;
-      default:
-        r.skip(tag.wireType);
-    }
-  }
-  return g;
-}
-
-/** google.protobuf.Timestamp: seconds = 1 (int64), nanos = 2 (int32). */
-function decodeTimestamp(r: ProtobufReader): EpochMillis {
-  let seconds = 0;
-  let nanos = 0;
-  while (!r.done) {
-    const tag = r.tag();
-    if (tag.field === 1 && tag.wireType === WireType.Varint) seconds = r.varint();
-    else if (tag.field === 2 && tag.wireType === WireType.Varint) nanos = r.varint();
-    else r.skip(tag.wireType);
-  }
-  return seconds * 1000 + nanos / 1e6;
+/** int64 seconds and nanos of a Timestamp: far below 2^53 ms for any real date. */
+function epochMillis(t: Timestamp): EpochMillis {
+  return Number(t.seconds) * 1000 + t.nanos / 1e6;
 }

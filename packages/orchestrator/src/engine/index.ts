@@ -12,7 +12,6 @@ export type {
 } from './buildkit-status';
 export { consumeEngineResponse, EngineStreamError } from './consume-response';
 export type { ConsumeOptions, EngineResponseSummary } from './consume-response';
-export { ProtobufDecodeError } from './protobuf-reader';
 export { readEngineResponse, splitResponseLines } from './response-lines';
 export type { ResponseBody, ResponseChunk, ResponseLine, ResponseLineOptions } from './response-lines';
 export { BUILDKIT_TRACE_ID, classifyResponseLine, IMAGE_ID_AUX_ID, ResponseLineError } from './response-message';

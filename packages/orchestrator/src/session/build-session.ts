@@ -1,5 +1,5 @@
 // A BuildKit session served by us over the Engine API: `POST /session` upgraded to h2c, after which the daemon is
-// the HTTP/2 (gRPC) client and we are the server on that same connection. Node's standard library only.
+// the HTTP/2 (gRPC) client and we are the server on that same connection (serve-session.ts).
 //
 // The request is written with node:http rather than docker-modem: modem's hijack mode sends the body chunked,
 // and the chunked terminator `0\r\n\r\n` would reach the daemon's HTTP/2 client after the upgrade and corrupt
@@ -7,18 +7,14 @@
 
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import http2 from 'node:http2';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { EngineConnection } from '../engine/connect-engine';
-import { SERVED_METHODS, serveSessionServices, type SessionServices } from './session-services';
+import { SERVED_METHODS } from './session-methods';
+import type { BuildSession } from './serve-session';
+import type { SessionServices } from './session-services';
 
-export interface BuildSession {
-  /** Pass as `/build?session=<id>`. */
-  id: string;
-  /** Sends GOAWAY and closes the connection; the daemon then drops the session. Idempotent. */
-  close(): Promise<void>;
-}
+export type { BuildSession };
 
 export interface BuildSessionOptions {
   /** `X-Docker-Expose-Session-Name` (informational). Default `fragments`. */
@@ -39,9 +35,6 @@ export class SessionUpgradeError extends Error {
     this.name = 'SessionUpgradeError';
   }
 }
-
-/** How long close() lets the GOAWAY and in-flight replies drain before it cuts the connection. */
-const CLOSE_GRACE_MS = 1000;
 
 /**
  * Opens a session on the engine and serves Health (mandatory: Engine 20.10 drops a session on its first failed
@@ -64,39 +57,10 @@ export async function openBuildSession(
     // An array makes node:http write one header line per method, which is what the daemon reads.
     'X-Docker-Expose-Session-Grpc-Method': [...SERVED_METHODS],
   }, options.timeoutMs ?? 30_000);
+  // Loaded here, not at the top: grpc-js and the protobuf runtime add ~0.2 s of CPU to every CLI start, and only
+  // a build that opens a session needs them.
+  const { serveOn } = await import('./serve-session');
   return serveOn(socket, id, services);
-}
-
-/** Serves the session services on an already upgraded connection (exported for tests over a local socket). */
-export function serveOn(socket: Socket, id: string, services: SessionServices): BuildSession {
-  const socketClosed = new Promise<void>((resolve) => {
-    if (socket.destroyed) resolve();
-    else socket.once('close', () => resolve());
-  });
-  // Errors (ECONNRESET when the daemon goes away) end the session; close() still cleans up.
-  socket.on('error', () => undefined);
-  const h2 = http2.performServerHandshake(socket);
-  h2.on('error', () => undefined);
-  serveSessionServices(h2, services);
-
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> =>
-    (closing ??= (async () => {
-      if (!h2.destroyed && !h2.closed) {
-        // close() sends GOAWAY and lets in-flight streams finish; then cut the connection whatever happens.
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, CLOSE_GRACE_MS);
-          h2.close(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      }
-      h2.destroy();
-      socket.destroy();
-      await socketClosed;
-    })());
-  return { id, close };
 }
 
 async function upgradeToH2c(engine: EngineConnection, headers: http.OutgoingHttpHeaders, timeoutMs: number): Promise<Socket> {

@@ -22,7 +22,7 @@ export const ORCHESTRATOR_LAYERS: readonly (readonly string[])[] = [
   ['graph'], // the fragment graph (and loading it)
   ['workspace'], // fragments, pins and paths on disk
   ['config', 'context', 'dockerfile', 'schema', 'text'], // leaves: YAML reading, context files, Dockerfile facts, zod schemas, tables
-  ['model', 'errors'], // shared types, user errors
+  ['model', 'errors', 'generated'], // shared types, user errors, protobuf code generated from proto/
 ];
 
 export interface LayerViolation {

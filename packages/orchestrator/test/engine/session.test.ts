@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { EngineConnection } from '../../src/engine/connect-engine';
 import { readEngineResponse } from '../../src/engine/response-lines';
-import { EventEmitter } from 'node:events';
-import type { ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
+import * as grpc from '@grpc/grpc-js';
 import { openBuildSession, SessionUpgradeError, type BuildSession, type SessionServices } from '../../src/session';
+import { SessionMethod } from '../../src/session/session-methods';
 import * as sessionServices from '../../src/session/session-services';
 import { engineFixture, TEST_BASE_IMAGE, type EngineFixture } from '../support/engine-fixture';
 import { pushImage, startRegistry, untag, type TestRegistry } from '../support/registry';
@@ -32,24 +32,24 @@ function dockerfileTar(dockerfile: string): Buffer {
 }
 
 /**
- * Puts a tap between the daemon's streams and the real services: records each call's path (with ms since the tap
- * was made) and, with `dropHealth`, answers Health/Check UNIMPLEMENTED like a session without a Health service.
+ * Puts a tap on the session's grpc-js server (a server interceptor): records each call's path (with ms since the
+ * tap was made) and, with `dropHealth`, answers Health/Check UNIMPLEMENTED like a session without a Health service
+ * once the first secret has been served (so the build's first secret mount never races the first check).
  */
 function tapSessionCalls(options: { dropHealth?: boolean } = {}) {
-  const real = sessionServices.serveSessionServices;
+  const real = sessionServices.createSessionServer;
   const t0 = Date.now();
   const calls: Array<{ ms: number; path: string }> = [];
-  const spy = jest.spyOn(sessionServices, 'serveSessionServices').mockImplementation((h2, services) => {
-    const inner = new EventEmitter();
-    real(inner as unknown as ServerHttp2Session, services);
-    h2.on('stream', (stream: ServerHttp2Stream, headers) => {
-      const path = String(headers[':path']);
-      calls.push({ ms: Date.now() - t0, path });
-      if (options.dropHealth && path === sessionServices.SessionMethod.HealthCheck) {
-        stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '12' }, { endStream: true });
-      } else inner.emit('stream', stream, headers);
+  const tap: grpc.ServerInterceptor = (method, call) => {
+    calls.push({ ms: Date.now() - t0, path: method.path });
+    const secretServed = calls.some((c) => c.path === SessionMethod.GetSecret);
+    if (!options.dropHealth || method.path !== SessionMethod.HealthCheck || !secretServed) return new grpc.ServerInterceptingCall(call);
+    // Never start the real handler; end the call with an error status instead.
+    return new grpc.ServerInterceptingCall(call, {
+      start: () => call.sendStatus({ code: grpc.status.UNIMPLEMENTED, details: 'health dropped by the test' }),
     });
-  });
+  };
+  const spy = jest.spyOn(sessionServices, 'createSessionServer').mockImplementation((services) => real(services, { interceptors: [tap] }));
   return { calls, restore: () => spy.mockRestore() };
 }
 
@@ -161,9 +161,9 @@ describe('BuildKit sessions on the real engine', () => {
       expect(result.logs).toContain(first);
       expect(result.logs).toContain(second);
       // The daemon kept checking health all along (every 1 s on 20.10, every 5 s on 23+).
-      const checks = tap.calls.filter((c) => c.path === sessionServices.SessionMethod.HealthCheck);
+      const checks = tap.calls.filter((c) => c.path === SessionMethod.HealthCheck);
       expect(checks.length).toBeGreaterThanOrEqual(3);
-      expect(tap.calls.filter((c) => c.path === sessionServices.SessionMethod.GetSecret)).toHaveLength(2);
+      expect(tap.calls.filter((c) => c.path === SessionMethod.GetSecret)).toHaveLength(2);
     } finally {
       tap.restore();
     }
@@ -182,7 +182,7 @@ describe('BuildKit sessions on the real engine', () => {
       ].join('\n') + '\n', { t: tag('nohealth'), labels: labels() });
       expect(result.logs).toContain('one');
       expect(result.error).toMatch(/no active session/);
-      expect(tap.calls.some((c) => c.path === sessionServices.SessionMethod.HealthCheck)).toBe(true);
+      expect(tap.calls.some((c) => c.path === SessionMethod.HealthCheck)).toBe(true);
     } finally {
       tap.restore();
     }

@@ -3,10 +3,11 @@ import {
   EngineResponseMessage,
   ResponseLineError,
 } from '../../../src/engine/response-message';
-import { bytesOf, field } from './protobuf-writer';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { StatusResponseSchema } from '../../../src/generated/buildkit/control_pb';
 
 const classify = (value: unknown, n = 1): EngineResponseMessage => classifyResponseLine(JSON.stringify(value), n);
-const traceB64 = Buffer.from(bytesOf([field.message(1, [field.string(1, 'sha256:v'), field.string(3, 'step')])])).toString(
+const traceB64 = Buffer.from(toBinary(StatusResponseSchema, create(StatusResponseSchema, { vertexes: [{ digest: 'sha256:v', name: 'step' }] }))).toString(
   'base64',
 );
 

@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineConnection } from '../../../src/engine/connect-engine';
 import { openBuildSession, SessionUpgradeError } from '../../../src/session';
-import { encodeGrpcFrame } from '../../../src/session/grpc-frame';
 
 interface FakeEngine {
   engine: EngineConnection;
@@ -139,10 +138,11 @@ describe('openBuildSession', () => {
       req.on('trailers', (t) => (status = String(t['grpc-status'])));
       req.on('error', reject);
       req.on('close', () => resolve({ status, body: Buffer.concat(chunks) }));
-      req.end(encodeGrpcFrame(new Uint8Array(0)));
+      // One uncompressed gRPC message of 0 bytes: an empty HealthCheckRequest.
+      req.end(Buffer.from([0, 0, 0, 0, 0]));
     });
     expect(reply.status).toBe('0');
-    expect([...reply.body]).toEqual([0, 0, 0, 0, 2, 0x08, 0x01]);
+    expect([...reply.body]).toEqual([0, 0, 0, 0, 2, 0x08, 0x01]); // status = SERVING
 
     const clientClosed = new Promise<void>((r) => client!.once('close', () => r()));
     await session.close();
