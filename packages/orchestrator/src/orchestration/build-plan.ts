@@ -10,7 +10,11 @@ import type { ProgressSink } from '../progress/progress-sink';
 import { indexTag, putImageIndex } from '../registry/image-index';
 import { hashTag, registryName, registryRepository, type RegistryTarget } from '../registry/registry-target';
 import { RegistryBuilder } from './registry-builder';
+import { secretsForBuild } from './build-secrets';
+import { SCCACHE_CONFIG_SECRET, sccacheConfigFile } from './sccache-remote';
+import type { SccacheRemote } from '../schema/pins-schema';
 import type { SccacheStats } from './sccache-stats';
+import type { BuildSteps } from './build-steps';
 import { runGraph, SUCCEEDED, type NodeBuilder, type NodeResult } from './run-graph';
 
 export interface BuildPlanOptions {
@@ -30,6 +34,10 @@ export interface BuildPlanOptions {
   cacheTags?: string[];
   /** Rebuild every planned node, running every step again. */
   noCache?: boolean;
+  /** Secret values by id (`--secret`); each build's session serves the ids its fragment declares. */
+  secrets?: ReadonlyMap<string, Buffer>;
+  /** Remote sccache (profile `sccache:`), served per platform as the secret `sccache-config`. */
+  sccache?: SccacheRemote;
 }
 
 export interface BuildPlanResult {
@@ -43,6 +51,8 @@ export interface BuildPlanResult {
   cacheSources: Map<string, string[]>;
   /** Per built node, what its compile steps reported from sccache. */
   sccache: Map<string, SccacheStats>;
+  /** Per node the engine built (or tried to), the BuildKit steps that came from cache and those that ran. */
+  steps: Map<string, BuildSteps>;
   /**
    * A failure after every node built: writing the image indexes or moving the human tags (a registry or engine that
    * went away). `ok` is then false and `tagged` lists only what moved before it.
@@ -62,6 +72,7 @@ export async function buildPlan(engines: EngineChoice, plan: Plan, options: Buil
   const engineFor = typeof engines === 'function' ? engines : () => engines;
   const builders = new Map<EngineConnection, NodeBuilder>();
   const sccache = new Map<string, SccacheStats>();
+  const steps = new Map<string, BuildSteps>();
   // Each engine's registry builder records its cache sources; the result merges them.
   const cacheSourceMaps: Map<string, string[]>[] = [];
   const collectCacheSources = () => new Map(cacheSourceMaps.flatMap((m) => [...m]));
@@ -75,7 +86,9 @@ export async function buildPlan(engines: EngineChoice, plan: Plan, options: Buil
         progress: options.progress,
         onNote: options.onNote,
         noCache: options.noCache,
+        secretsFor: (b: PlannedBuild) => secretsForBuild(b, withSccacheConfig(options.secrets, options.sccache, b.platform)),
         onSccacheStats: (b: PlannedBuild, stats: SccacheStats) => sccache.set(b.key, stats),
+        onSteps: (b: PlannedBuild, s: BuildSteps) => steps.set(b.key, s),
       };
       builder = options.registry
         ? new RegistryBuilder(engine, options.registry, plan, { ...engineOptions, cacheTags: options.cacheTags ?? options.tags ?? [] })
@@ -99,7 +112,7 @@ export async function buildPlan(engines: EngineChoice, plan: Plan, options: Buil
     }
   }
   const ok = results.every((r) => SUCCEEDED.includes(r.outcome));
-  if (!ok) return { results, ok, tagged: [], indexes: [], cacheSources: collectCacheSources(), sccache };
+  if (!ok) return { results, ok, tagged: [], indexes: [], cacheSources: collectCacheSources(), sccache, steps };
   const nodes = byNode(plan);
   const indexes = new Map<string, string>();
   const tagged: string[] = [];
@@ -117,8 +130,15 @@ export async function buildPlan(engines: EngineChoice, plan: Plan, options: Buil
     indexes: [...indexes.entries()].map(([id, tag]) => `${registryName(options.registry!, nodes.get(id)![0])}:${tag}`),
     cacheSources: collectCacheSources(),
     sccache,
+    steps,
     ...(error === undefined ? {} : { error }),
   };
+}
+
+/** The user's secrets plus, when a remote cache is configured, `sccache-config` for this platform. */
+function withSccacheConfig(secrets: ReadonlyMap<string, Buffer> | undefined, remote: SccacheRemote | undefined, platform: string): ReadonlyMap<string, Buffer> {
+  if (!remote) return secrets ?? new Map();
+  return new Map([...(secrets ?? []), [SCCACHE_CONFIG_SECRET, sccacheConfigFile(remote, platform)]]);
 }
 
 function byNode(plan: Plan): Map<string, PlannedBuild[]> {

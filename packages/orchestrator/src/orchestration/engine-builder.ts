@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { NodeBuilder } from './run-graph';
 import { imageLabels } from './image-labels';
+import { StepTally, type BuildSteps } from './build-steps';
 import { SccacheLogScanner, type SccacheStats } from './sccache-stats';
 import type { PlannedBuild } from '../plan/make-plan';
 import { OUTSIDE_DOCKERFILE_NAME, packContext } from '../pack/pack-context';
@@ -37,10 +38,17 @@ export interface EngineBuilderOptions {
    * session) and build secrets. Default: credentials from ~/.docker/config.json (DOCKER_CONFIG honoured).
    */
   session?: SessionServices;
+  /**
+   * Build secrets served to one build's session (`RUN --mount=type=secret,id=…`), added to `session`'s. Values reach
+   * only the session: never the hash, labels, build args or logs.
+   */
+  secretsFor?(build: PlannedBuild): Record<string, Buffer>;
   /** Rebuild and run every step again (BuildKit `nocache`, which also starts cache mounts empty). */
   noCache?: boolean;
   /** Called after a successful build with the sccache statistics its compile steps printed, if any. */
   onSccacheStats?(build: PlannedBuild, stats: SccacheStats): void;
+  /** Called after every build attempt with the BuildKit steps it completed, cached or run (for the build report). */
+  onSteps?(build: PlannedBuild, steps: BuildSteps): void;
   /** Per-build changes for registry mode: upstream references, extra tags, cache sources, extra args. */
   customize?(build: PlannedBuild): BuildCustomization;
 }
@@ -93,9 +101,10 @@ export class EngineBuilder implements NodeBuilder {
       request.abort(e);
     });
     const sccache = new SccacheLogScanner();
+    const steps = new StepTally();
     let session: BuildSession | undefined;
     try {
-      session = await this.openSession();
+      session = await this.openSession(build);
       const networkmode = await this.networkMode();
       const response = await postBuild(this.engine, {
         t: [build.tag, ...(custom.extraTags ?? [])],
@@ -116,6 +125,7 @@ export class EngineBuilder implements NodeBuilder {
         ({ imageId } = await consumeEngineResponse(response, {
           onMessage: (m) => {
             progress.onMessage(m);
+            if (m.kind === 'trace') steps.feed(m.status);
             if (m.kind === 'trace') for (const log of m.status.logs) sccache.feed(log.vertex, Buffer.from(log.msg).toString('utf8'));
           },
         }));
@@ -140,6 +150,7 @@ export class EngineBuilder implements NodeBuilder {
       signal.removeEventListener('abort', onAbort);
       signal.removeEventListener('abort', abortRequest);
       await session?.close();
+      this.options.onSteps?.(build, steps.result());
     }
   }
 
@@ -147,9 +158,11 @@ export class EngineBuilder implements NodeBuilder {
    * A session per build. Engines whose /session endpoint is gone (deprecated since API 1.53) still build plain tar
    * contexts; only private pulls and secrets need the session, so fall back with a note instead of failing.
    */
-  private async openSession(): Promise<BuildSession | undefined> {
+  private async openSession(build: PlannedBuild): Promise<BuildSession | undefined> {
+    const services = this.options.session ?? dockerConfigSession();
+    const secrets = this.options.secretsFor?.(build);
     try {
-      return await openBuildSession(this.engine, this.options.session ?? dockerConfigSession());
+      return await openBuildSession(this.engine, secrets ? { ...services, secrets: { ...services.secrets, ...secrets } } : services);
     } catch (e) {
       if (!(e instanceof SessionUpgradeError)) throw e;
       if (!this.warnedNoSession) this.options.onNote?.(`${this.engine.address} refused a BuildKit session (${e.message}); building without one (no registry credentials for pulls, no secrets)`);

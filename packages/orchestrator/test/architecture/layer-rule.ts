@@ -13,6 +13,7 @@ export const ROOT = '.';
 export const ORCHESTRATOR_LAYERS: readonly (readonly string[])[] = [
   [ROOT], // index.ts: the public API the nx plugin imports
   ['cli'], // commands, argument parsing, terminal output
+  ['report'], // the build report (--report): model, critical path, Markdown with a Mermaid timeline, engine facts
   ['orchestration'], // build a plan: EngineBuilder, RegistryBuilder, run-graph, build-plan, labels, sccache, status
   ['lint', 'render', 'pins-lock'], // the other commands' features
   ['registry', 'progress', 'session', 'pack'], // registry client, progress views, BuildKit session, tar contexts
