@@ -23,5 +23,7 @@ npx nx affected -t image --base="$base" --head="$head" --configuration=ci --outp
 if [ $# -gt 0 ]; then
   tags=()
   for t in "$@"; do tags+=(--tag "$t"); done
-  npx fragments build --push --progress plain "${tags[@]}"
+  profile=()
+  [ -f profiles/ci.yaml ] && profile=(--profile ci)
+  npx fragments build --push --progress plain "${profile[@]}" "${tags[@]}"
 fi

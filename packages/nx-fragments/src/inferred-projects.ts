@@ -45,9 +45,11 @@ function imageTarget(name: string, nodeIds: string[], contextInputs: string[], p
     options: { command: `fragments build ${name}`, cwd: '{workspaceRoot}' },
     // One configuration per profile: `nx run backend-vllm:image:local` builds with profiles/local.yaml. `ci` pushes by
     // hash tag to $FRAGMENTS_REGISTRY (what the registry holds is not rebuilt); tools/ci-affected.sh promotes tags.
+    // A profiles/ci.yaml (e.g. the remote sccache) applies to `ci` too. Secrets come from $FRAGMENTS_SECRETS, which
+    // the command and every ^image dependency inherit.
     configurations: {
       ...Object.fromEntries(profiles.map((p) => [p, { args: `--profile ${p}` }])),
-      ci: { args: '--push --progress plain' },
+      ci: { args: `--push --progress plain${profiles.includes('ci') ? ' --profile ci' : ''}` },
     },
     // `^image`, forwarding the command line: `nx run runtime:image --args="--platform=linux/arm64"` must build the
     // upstream images for arm64 too, not for the default platform.

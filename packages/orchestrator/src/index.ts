@@ -1,5 +1,6 @@
 // Public API of the orchestrator. The nx plugin and tests import from here; the package has no nx dependency.
 export { UserError, UserErrors, isUserError } from './errors/user-error';
+export { FragmentsError, EnvironmentError, InternalError, errorKind, exitCodeFor, EXIT_CODES, isFragmentsError, type ErrorKind } from './errors/fragments-error';
 export { FragmentSchema, type FragmentConfig } from './schema/fragment-schema';
 export { PinsSchema, PinsLockSchema, type PinsConfig, type PinsLock } from './schema/pins-schema';
 export { PlanJsonSchema } from './schema/plan-schema';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { isUserError } from '../errors/user-error';
+import { describeError, EXIT_CODES, exitCodeFor } from '../errors/fragments-error';
 import { registerBuildCommand } from './commands/build-command';
 import { registerGraphCommand } from './commands/graph-command';
 import { registerLintCommand } from './commands/lint-command';
@@ -33,19 +33,19 @@ export function createProgram(): Command {
   return program;
 }
 
-/** Runs the CLI; returns the exit code. User errors print as `file:line: field: message` plus a hint, no stack. */
+/**
+ * Runs the CLI; returns the exit code (see EXIT_CODES and README.md). Output follows the error's kind: user and
+ * environment errors print what, where and what to do, without a stack (exit 1 and 3); anything else is a bug and
+ * prints its stack (exit 70).
+ */
 export async function main(argv: string[]): Promise<number> {
   try {
     await createProgram().parseAsync(argv, { from: 'user' });
-    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+    return process.exitCode === undefined ? EXIT_CODES.ok : Number(process.exitCode);
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (isUserError(e)) {
-      process.stderr.write(`error: ${e.format().replace(/\n/g, '\n')}\n`);
-      return 1;
-    }
-    process.stderr.write(`internal error (please report): ${(e as Error).stack ?? e}\n`);
-    return 70;
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
+    process.stderr.write(`${describeError(e)}\n`);
+    return exitCodeFor(e);
   }
 }
 

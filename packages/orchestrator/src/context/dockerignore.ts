@@ -3,6 +3,7 @@ import { globSyntaxError } from './go-glob-syntax';
 import { GoRegexpError } from './go-regexp';
 import { goClean, goDir, goTrimSpace } from './go-text';
 import { compilePattern, matchPattern, type CompiledPattern, type MatchType } from './pattern';
+import { InternalError } from '../errors/fragments-error';
 
 /**
  * .dockerignore parsing and matching, ported from moby/patternmatcher v0.6 (`ignorefile.ReadAll`, `New`,
@@ -193,7 +194,7 @@ export class IgnoreMatcher {
   matchesUsingParentResults(relPath: string, parent: MatchInfo = NO_MATCH_INFO): { matched: boolean; info: MatchInfo } {
     const parentMatched = parent.parentMatched;
     if (parentMatched.length !== 0 && parentMatched.length !== this.rules.length) {
-      throw new Error('MatchInfo comes from a different IgnoreMatcher');
+      throw new InternalError('MatchInfo comes from a different IgnoreMatcher');
     }
     const result: boolean[] = new Array<boolean>(this.rules.length).fill(false);
     let matched = false;

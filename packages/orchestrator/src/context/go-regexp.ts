@@ -1,3 +1,4 @@
+import { FragmentsError } from '../errors/fragments-error';
 /**
  * Compiles the Go (RE2) regexp text that moby/patternmatcher generates into an equivalent JavaScript RegExp.
  *
@@ -16,10 +17,10 @@
  * 1000 (also as a product of nested counts), the size of the compiled program and the depth of the parse tree.
  */
 
-export class GoRegexpError extends Error {
+/** A pattern Go's regexp package refuses: the user's pattern (dockerignore turns it into a UserError naming file:line). */
+export class GoRegexpError extends FragmentsError {
   constructor(message: string) {
-    super(message);
-    this.name = 'GoRegexpError';
+    super('user', message);
   }
 }
 

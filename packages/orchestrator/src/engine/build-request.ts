@@ -3,6 +3,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { EngineConnection } from './connect-engine';
+import { engineError } from './engine-error';
 
 /**
  * Starts a build: `query` holds the Engine API's build parameters, `context` is the tar body. Resolves with the
@@ -21,15 +22,9 @@ export function postBuild(engine: EngineConnection, query: Record<string, unknow
         headers: { 'Content-Type': 'application/x-tar', Connection: 'close' },
         statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
       },
-      (err, res) => (err ? reject(engineMessage(err)) : resolve(res as IncomingMessage)),
+      (err, res) => (err ? reject(engineError(engine, err, 'starting the build (POST /build)')) : resolve(res as IncomingMessage)),
     );
   });
-}
-
-/** docker-modem wraps HTTP errors as "(HTTP code 400) bad parameter - <message>": keep the engine's message. */
-function engineMessage(err: Error & { json?: { message?: string } }): Error {
-  const detail = err.json?.message;
-  return detail ? new Error(detail) : err;
 }
 
 /** Asks the engine to cancel build `buildId`; never fails (the build may already be over). */

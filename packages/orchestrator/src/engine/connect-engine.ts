@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { existsSync } from 'node:fs';
 import type Docker from 'dockerode';
+import { EnvironmentError } from '../errors/fragments-error';
 import { UserError } from '../errors/user-error';
 import { plainGet, type PlainHttpTarget } from './plain-http';
 
@@ -35,10 +36,9 @@ export async function connectEngine(dockerHost = process.env.DOCKER_HOST): Promi
       failures.push(`${address}${dockerHost ? ' (DOCKER_HOST)' : ''}: ${describe(e)}`);
     }
   }
-  throw new UserError(
+  throw new EnvironmentError(
     `no Docker engine answers. Tried:\n    ${failures.join('\n    ')}`,
-    {},
-    'start one with `sudo bash tools/ensure-engine.sh` (Debian: installs docker.io and starts dockerd), or point DOCKER_HOST at a running engine',
+    { where: dockerHost ? 'DOCKER_HOST' : undefined, hint: 'start one with `sudo bash tools/ensure-engine.sh` (Debian: installs docker.io and starts dockerd), or point DOCKER_HOST at a running engine' },
   );
 }
 

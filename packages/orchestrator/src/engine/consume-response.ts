@@ -2,18 +2,21 @@
 // This is the safe default for callers: dockerode resolves `buildImage`/`push` as soon as the headers
 // arrive (HTTP 200), so a failed build is only visible inside the body.
 
+import { EnvironmentError } from '../errors/fragments-error';
 import { readEngineResponse, ResponseBody, ResponseLineOptions } from './response-lines';
 import { EngineResponseMessage } from './response-message';
 
-/** The build or push failed after the response had started (HTTP 200 + `errorDetail`). */
-export class EngineStreamError extends Error {
+/**
+ * The build or push failed after the response had started (HTTP 200 + `errorDetail`). An environment error as far as
+ * the engine layer knows (a push the registry refused); the builder turns a failed build step into a BuildFailure.
+ */
+export class EngineStreamError extends EnvironmentError {
   constructor(
     message: string,
     /** `errorDetail.code`, when the daemon set one. */
     readonly code?: number,
   ) {
     super(message);
-    this.name = 'EngineStreamError';
   }
 }
 

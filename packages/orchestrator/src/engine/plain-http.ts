@@ -27,7 +27,8 @@ export function plainGet(target: PlainHttpTarget, path: string, timeoutMs = 30_0
         resolve({ statusCode: response.statusCode ?? 0, json });
       });
     });
-    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
+    // ETIMEDOUT, as a socket timeout would say: the caller classifies it as the engine failing.
+    request.on('timeout', () => request.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
     request.on('error', reject);
   });
 }

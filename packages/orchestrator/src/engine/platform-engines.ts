@@ -1,4 +1,4 @@
-import { UserError } from '../errors/user-error';
+import { EnvironmentError, isEnvironmentError } from '../errors/fragments-error';
 import { connectEngine, type EngineConnection } from './connect-engine';
 import { engineArchitecture } from './engine-queries';
 
@@ -42,8 +42,8 @@ export async function platformEngines(platforms: readonly string[], env: NodeJS.
     try {
       engine = await connect(address);
     } catch (e) {
-      if (address && e instanceof UserError) {
-        throw new UserError(`the ${platform} engine (${variable}=${address}) does not answer`, { field: variable }, e.format());
+      if (address && isEnvironmentError(e)) {
+        throw new EnvironmentError(`the ${platform} engine (${variable}=${address}) does not answer`, { where: variable, hint: e.format(), cause: e });
       }
       throw e;
     }

@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { EngineConnection } from './connect-engine';
+import { EnvironmentError } from '../errors/fragments-error';
 import { consumeEngineResponse, EngineStreamError } from './consume-response';
+import { engineError, onEngine } from './engine-error';
 
 /** Credentials for one registry host, as the engine's X-Registry-Auth wants them. */
 export interface PushAuth {
@@ -24,7 +26,8 @@ export interface PushedImage {
 export async function pushImage(engine: EngineConnection, repository: string, tag: string, auth: PushAuth, signal?: AbortSignal): Promise<PushedImage> {
   // Always send X-Registry-Auth (at least the server address): without it 20.10 answers 400. docker-modem encodes
   // authconfig as URL-safe base64, which the daemon needs.
-  const response = (await engine.docker.getImage(repository).push({ tag, authconfig: auth, abortSignal: signal } as never)) as unknown as IncomingMessage;
+  const doing = `pushing ${repository}:${tag}`;
+  const response = await onEngine(engine, doing, async () => (await engine.docker.getImage(repository).push({ tag, authconfig: auth, abortSignal: signal } as never)) as unknown as IncomingMessage);
   let digest: string | undefined;
   let size: number | undefined;
   try {
@@ -41,8 +44,8 @@ export async function pushImage(engine: EngineConnection, repository: string, ta
     });
   } catch (e) {
     if (e instanceof EngineStreamError) throw new EngineStreamError(`push of ${repository}:${tag} failed: ${e.message}`, e.code);
-    throw e;
+    throw engineError(engine, e, doing);
   }
-  if (!digest) throw new Error(`push of ${repository}:${tag} reported no digest`);
+  if (!digest) throw new EnvironmentError(`push of ${repository}:${tag} reported no digest`, { where: `engine ${engine.address}`, hint: 'the engine ended the push without saying what the registry stored; run again' });
   return { digest, size };
 }

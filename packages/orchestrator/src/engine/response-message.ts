@@ -2,6 +2,7 @@
 // The daemon writes moby's jsonmessage.JSONMessage objects; which fields are set tells what a line is.
 
 import { BuildkitStatusResponse, decodeStatusResponse } from './buildkit-status';
+import { InternalError } from '../errors/fragments-error';
 
 /** aux id of BuildKit progress lines; aux is a base64 string holding a protobuf StatusResponse. */
 export const BUILDKIT_TRACE_ID = 'moby.buildkit.trace';
@@ -32,8 +33,11 @@ export type EngineResponseMessage =
   /** Valid JSON object with none of the known fields: kept, not fatal, so new daemon fields cannot break builds. */
   | { kind: 'other'; value: Record<string, unknown> };
 
-/** A line that is not a JSON object or whose payload cannot be decoded. Never swallowed: the stream is corrupt. */
-export class ResponseLineError extends Error {
+/**
+ * A line that is not a JSON object or whose payload cannot be decoded. Never swallowed: the stream is corrupt. Internal:
+ * an engine speaking its own API is assumed, so a line we cannot read is our bug to report.
+ */
+export class ResponseLineError extends InternalError {
   constructor(
     reason: string,
     /** 1-based line number in the response stream. */
@@ -42,7 +46,6 @@ export class ResponseLineError extends Error {
     readonly line: string,
   ) {
     super(`engine response line ${lineNumber}: ${reason}: ${abbreviate(line)}`);
-    this.name = 'ResponseLineError';
   }
 }
 

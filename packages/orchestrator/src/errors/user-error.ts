@@ -1,6 +1,8 @@
+import { FragmentsError } from './fragments-error';
+
 /**
- * An error caused by the user's input (a config file, a Dockerfile, a flag), as opposed to a bug.
- * The CLI prints these without a stack trace: what is wrong, where, and what to do.
+ * An error caused by the user's input (a config file, a Dockerfile, a flag): the `user` kind of the error family.
+ * The CLI prints these without a stack trace: what is wrong, where, and what to do; exit 1.
  */
 export interface ErrorLocation {
   /** File the problem is in (absolute or workspace-relative). */
@@ -11,41 +13,37 @@ export interface ErrorLocation {
   field?: string;
 }
 
-export class UserError extends Error {
+export class UserError extends FragmentsError {
   readonly location: ErrorLocation;
-  readonly hint?: string;
 
   constructor(message: string, location: ErrorLocation = {}, hint?: string) {
-    super(message);
-    this.name = 'UserError';
+    const where = [location.file, location.line].filter((p) => p !== undefined).join(':');
+    super('user', message, { hint, where: where || undefined });
     this.location = location;
-    this.hint = hint;
   }
 
   /** `file:line: field: message` followed by an indented hint, the way compilers print errors. */
-  format(): string {
-    const where = [this.location.file, this.location.line].filter((p) => p !== undefined).join(':');
-    const head = [where, this.location.field].filter(Boolean).join(': ');
+  override format(): string {
+    const head = [this.where, this.location.field].filter(Boolean).join(': ');
     const text = head ? `${head}: ${this.message}` : this.message;
     return this.hint ? `${text}\n  ${this.hint}` : text;
   }
 }
 
 /** Several user errors found in one pass (e.g. every bad fragment), reported together. */
-export class UserErrors extends Error {
+export class UserErrors extends FragmentsError {
   readonly errors: UserError[];
 
   constructor(errors: UserError[]) {
-    super(errors.map((e) => e.format()).join('\n'));
-    this.name = 'UserErrors';
+    super('user', errors.map((e) => e.format()).join('\n'));
     this.errors = errors;
   }
 
-  format(): string {
+  override format(): string {
     return this.message;
   }
 }
 
 export function isUserError(e: unknown): e is UserError | UserErrors {
-  return e instanceof Error && (e.name === 'UserError' || e.name === 'UserErrors');
+  return e instanceof Error && (e.name === 'UserError' || e.name === 'UserErrors') && (e as { kind?: unknown }).kind === 'user';
 }

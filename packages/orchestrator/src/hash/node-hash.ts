@@ -9,6 +9,7 @@ import type { GraphNode } from '../graph/fragment-graph';
 import { canonicalJson } from './canonical-json';
 import { DigestCache } from './digest-cache';
 import { hashFile } from './file-digest';
+import { InternalError } from '../errors/fragments-error';
 
 /**
  * Bump when the encoding below changes: old tags must never be mistaken for new ones. It is part of every hash.
@@ -83,7 +84,7 @@ function describe(entry: ContextEntry, digests: DigestCache): string {
     case 'symlink':
       return `link:${mode}:${entry.linkTarget}`;
     default:
-      throw new Error(`unexpected context entry type ${entry.type}`);
+      throw new InternalError(`unexpected context entry type ${entry.type}`);
   }
 }
 

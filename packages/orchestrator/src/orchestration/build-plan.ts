@@ -1,5 +1,8 @@
 import type { EngineConnection } from '../engine/connect-engine';
 import { imageExists } from '../engine/engine-queries';
+import { onEngine } from '../engine/engine-error';
+import { EnvironmentError, isFragmentsError } from '../errors/fragments-error';
+import { RegistryError } from '../registry/registry-client';
 import { EngineBuilder } from './engine-builder';
 import { BuildFailure } from './build-failure';
 import type { Plan, PlannedBuild } from '../plan/make-plan';
@@ -7,7 +10,11 @@ import type { ProgressSink } from '../progress/progress-sink';
 import { indexTag, putImageIndex } from '../registry/image-index';
 import { hashTag, registryName, registryRepository, type RegistryTarget } from '../registry/registry-target';
 import { RegistryBuilder } from './registry-builder';
+import { secretsForBuild } from './build-secrets';
+import { SCCACHE_CONFIG_SECRET, sccacheConfigFile } from './sccache-remote';
+import type { SccacheRemote } from '../schema/pins-schema';
 import type { SccacheStats } from './sccache-stats';
+import type { BuildSteps } from './build-steps';
 import { runGraph, SUCCEEDED, type NodeBuilder, type NodeResult } from './run-graph';
 
 export interface BuildPlanOptions {
@@ -27,6 +34,10 @@ export interface BuildPlanOptions {
   cacheTags?: string[];
   /** Rebuild every planned node, running every step again. */
   noCache?: boolean;
+  /** Secret values by id (`--secret`); each build's session serves the ids its fragment declares. */
+  secrets?: ReadonlyMap<string, Buffer>;
+  /** Remote sccache (profile `sccache:`), served per platform as the secret `sccache-config`. */
+  sccache?: SccacheRemote;
 }
 
 export interface BuildPlanResult {
@@ -40,6 +51,13 @@ export interface BuildPlanResult {
   cacheSources: Map<string, string[]>;
   /** Per built node, what its compile steps reported from sccache. */
   sccache: Map<string, SccacheStats>;
+  /** Per node the engine built (or tried to), the BuildKit steps that came from cache and those that ran. */
+  steps: Map<string, BuildSteps>;
+  /**
+   * A failure after every node built: writing the image indexes or moving the human tags (a registry or engine that
+   * went away). `ok` is then false and `tagged` lists only what moved before it.
+   */
+  error?: unknown;
 }
 
 /** One engine for everything, or the engine that builds each platform (see platformEngines). */
@@ -54,6 +72,7 @@ export async function buildPlan(engines: EngineChoice, plan: Plan, options: Buil
   const engineFor = typeof engines === 'function' ? engines : () => engines;
   const builders = new Map<EngineConnection, NodeBuilder>();
   const sccache = new Map<string, SccacheStats>();
+  const steps = new Map<string, BuildSteps>();
   // Each engine's registry builder records its cache sources; the result merges them.
   const cacheSourceMaps: Map<string, string[]>[] = [];
   const collectCacheSources = () => new Map(cacheSourceMaps.flatMap((m) => [...m]));
@@ -67,7 +86,9 @@ export async function buildPlan(engines: EngineChoice, plan: Plan, options: Buil
         progress: options.progress,
         onNote: options.onNote,
         noCache: options.noCache,
+        secretsFor: (b: PlannedBuild) => secretsForBuild(b, withSccacheConfig(options.secrets, options.sccache, b.platform)),
         onSccacheStats: (b: PlannedBuild, stats: SccacheStats) => sccache.set(b.key, stats),
+        onSteps: (b: PlannedBuild, s: BuildSteps) => steps.set(b.key, s),
       };
       builder = options.registry
         ? new RegistryBuilder(engine, options.registry, plan, { ...engineOptions, cacheTags: options.cacheTags ?? options.tags ?? [] })
@@ -85,21 +106,39 @@ export async function buildPlan(engines: EngineChoice, plan: Plan, options: Buil
   });
   options.progress.close();
   for (const r of results) {
-    if (r.outcome === 'failed' && r.error instanceof BuildFailure) await explainMissingBase(engineFor(r.build.platform), plan, r.build, r.error);
+    // Only a failed step can be a missing base image; an engine that died cannot be asked about it.
+    if (r.outcome === 'failed' && r.error instanceof BuildFailure && r.error.kind === 'user') {
+      await explainMissingBase(engineFor(r.build.platform), plan, r.build, r.error).catch(() => undefined);
+    }
   }
   const ok = results.every((r) => SUCCEEDED.includes(r.outcome));
-  if (!ok) return { results, ok, tagged: [], indexes: [], cacheSources: collectCacheSources(), sccache };
+  if (!ok) return { results, ok, tagged: [], indexes: [], cacheSources: collectCacheSources(), sccache, steps };
   const nodes = byNode(plan);
-  const indexes = options.registry && plan.platforms.length > 1 ? await writeIndexes(nodes, options.registry) : new Map<string, string>();
-  const tagged = await promote(engineFor, plan, nodes, options.tags ?? [], options.registry, indexes);
+  const indexes = new Map<string, string>();
+  const tagged: string[] = [];
+  let error: unknown;
+  try {
+    if (options.registry && plan.platforms.length > 1) await writeIndexes(nodes, options.registry, indexes);
+    await promote(engineFor, plan, nodes, { tags: options.tags ?? [], registry: options.registry, indexes, moved: tagged });
+  } catch (e) {
+    error = e;
+  }
   return {
     results,
-    ok,
+    ok: error === undefined,
     tagged,
     indexes: [...indexes.entries()].map(([id, tag]) => `${registryName(options.registry!, nodes.get(id)![0])}:${tag}`),
     cacheSources: collectCacheSources(),
     sccache,
+    steps,
+    ...(error === undefined ? {} : { error }),
   };
+}
+
+/** The user's secrets plus, when a remote cache is configured, `sccache-config` for this platform. */
+function withSccacheConfig(secrets: ReadonlyMap<string, Buffer> | undefined, remote: SccacheRemote | undefined, platform: string): ReadonlyMap<string, Buffer> {
+  if (!remote) return secrets ?? new Map();
+  return new Map([...(secrets ?? []), [SCCACHE_CONFIG_SECRET, sccacheConfigFile(remote, platform)]]);
 }
 
 function byNode(plan: Plan): Map<string, PlannedBuild[]> {
@@ -108,16 +147,25 @@ function byNode(plan: Plan): Map<string, PlannedBuild[]> {
   return groups;
 }
 
-/** One index per node over its per-platform hash tags; returns node id -> index tag. */
-async function writeIndexes(nodes: Map<string, PlannedBuild[]>, registry: RegistryTarget): Promise<Map<string, string>> {
-  const tags = new Map<string, string>();
+/** One index per node over its per-platform hash tags; records node id -> index tag in `tags` as each is written. */
+async function writeIndexes(nodes: Map<string, PlannedBuild[]>, registry: RegistryTarget, tags: Map<string, string>): Promise<void> {
   for (const [id, builds] of nodes) {
     const tag = indexTag(builds);
     const children = builds.map((b) => ({ platform: b.platform, reference: hashTag(b) }));
-    await putImageIndex(registry.client, registryRepository(registry, builds[0]), children, tag);
+    await atNode(id, () => putImageIndex(registry.client, registryRepository(registry, builds[0]), children, tag), 'writing its image index');
     tags.set(id, tag);
   }
-  return tags;
+}
+
+/** Names the node a post-build registry or engine failure concerns (the error already names the host). */
+async function atNode<T>(id: string, fn: () => Promise<T>, doing: string): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof RegistryError) throw new RegistryError(`${id}: ${doing}: ${e.message}`, e.reason, { hint: e.hint, cause: e });
+    if (isFragmentsError(e) && e.kind === 'environment') throw new EnvironmentError(`${id}: ${doing}: ${e.message}`, { where: e.where, hint: e.hint, cause: e });
+    throw e;
+  }
 }
 
 /**
@@ -129,29 +177,34 @@ async function promote(
   engineFor: (platform: string) => EngineConnection,
   plan: Plan,
   nodes: Map<string, PlannedBuild[]>,
-  tags: string[],
-  registry: RegistryTarget | undefined,
-  indexes: Map<string, string>,
-): Promise<string[]> {
-  const moved: string[] = [];
-  for (const tag of tags) {
-    if (registry) {
+  how: { tags: string[]; registry?: RegistryTarget; indexes: Map<string, string>; moved: string[] },
+): Promise<void> {
+  const { tags, registry, indexes, moved } = how;
+  if (tags.length === 0) return;
+  if (registry) {
+    // Read every source manifest first: a registry that is down then fails before any tag moved.
+    const sources = new Map<string, { bytes: Buffer; mediaType: string }>();
+    for (const [id, builds] of nodes) {
+      const source = indexes.get(id) ?? hashTag(builds[0]);
+      sources.set(id, await atNode(id, () => registry.client.manifestBytes(registryRepository(registry, builds[0]), source), `reading ${source} to move the tags`));
+    }
+    for (const tag of tags) {
       for (const [id, builds] of nodes) {
-        const repository = registryRepository(registry, builds[0]);
-        const source = indexes.get(id) ?? hashTag(builds[0]);
-        const manifest = await registry.client.manifestBytes(repository, source);
-        await registry.client.putManifest(repository, tag, manifest.bytes, manifest.mediaType);
+        const manifest = sources.get(id)!;
+        await atNode(id, () => registry.client.putManifest(registryRepository(registry, builds[0]), tag, manifest.bytes, manifest.mediaType), `moving tag ${tag}`);
         moved.push(`${registryName(registry, builds[0])}:${tag}`);
       }
-    } else {
-      for (const build of plan.builds) {
-        const suffix = plan.platforms.length > 1 ? `-${build.platform.slice('linux/'.length).replace('/', '')}` : '';
-        await engineFor(build.platform).docker.getImage(build.tag).tag({ repo: build.node.image, tag: `${tag}${suffix}` });
-        moved.push(`${build.node.image}:${tag}${suffix}`);
-      }
+    }
+    return;
+  }
+  for (const tag of tags) {
+    for (const build of plan.builds) {
+      const suffix = plan.platforms.length > 1 ? `-${build.platform.slice('linux/'.length).replace('/', '')}` : '';
+      const engine = engineFor(build.platform);
+      await atNode(build.key, () => onEngine(engine, `tagging ${build.tag}`, () => engine.docker.getImage(build.tag).tag({ repo: build.node.image, tag: `${tag}${suffix}` })), `moving tag ${tag}${suffix}`);
+      moved.push(`${build.node.image}:${tag}${suffix}`);
     }
   }
-  return moved;
 }
 
 /**

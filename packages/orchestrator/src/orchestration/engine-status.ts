@@ -1,5 +1,6 @@
 import type { EngineConnection } from '../engine/connect-engine';
 import { imageExists } from '../engine/engine-queries';
+import { onEngine } from '../engine/engine-error';
 import type { PlannedBuild } from '../plan/make-plan';
 import { diffInputs, inputDigests, LABELS, type InputChanges, type InputDigests } from './image-labels';
 
@@ -14,9 +15,9 @@ export type NodeStatus =
  */
 export async function engineStatus(engine: EngineConnection, build: PlannedBuild): Promise<NodeStatus> {
   if (await imageExists(engine, build.tag)) return { state: 'up to date' };
-  const images = await engine.docker.listImages({
-    filters: { label: [`${LABELS.node}=${build.node.id}`, `${LABELS.platform}=${build.platform}`] },
-  });
+  const images = await onEngine(engine, `listing earlier images of ${build.key}`, () =>
+    engine.docker.listImages({ filters: { label: [`${LABELS.node}=${build.node.id}`, `${LABELS.platform}=${build.platform}`] } }),
+  );
   const newest = images
     .filter((img) => img.Labels?.[LABELS.inputs])
     .sort((a, b) => b.Created - a.Created)[0];

@@ -1,4 +1,5 @@
 import { BuildFailure } from './build-failure';
+import { isFragmentsError } from '../errors/fragments-error';
 import type { EngineConnection } from '../engine/connect-engine';
 import { imageExists } from '../engine/engine-queries';
 import { EngineBuilder, type EngineBuilderOptions } from './engine-builder';
@@ -48,7 +49,7 @@ export class RegistryBuilder implements NodeBuilder {
     // Trust a hash tag only when the image it names carries this hash: downstream builds start from it.
     const found = await this.naming(build, () => inspectHashTag(this.target, build));
     if (found.state === 'missing') return undefined;
-    if (found.state === 'foreign') throw new BuildFailure(build.key, foreignHashTagMessage(this.target, build, found, 'already'));
+    if (found.state === 'foreign') throw new BuildFailure(build.key, foreignHashTagMessage(this.target, build, found, 'already'), undefined, { kind: 'environment', where: this.target.domain });
     return 'in registry';
   }
 
@@ -61,7 +62,7 @@ export class RegistryBuilder implements NodeBuilder {
     try {
       return await fn();
     } catch (e) {
-      if (e instanceof RegistryError) throw new RegistryError(`${registryName(this.target, build)}:${hashTag(build)}: ${e.message}`, e.kind);
+      if (e instanceof RegistryError) throw new RegistryError(`${registryName(this.target, build)}:${hashTag(build)}: ${e.message}`, e.reason, { hint: e.hint, cause: e });
       throw e;
     }
   }
@@ -84,7 +85,12 @@ export class RegistryBuilder implements NodeBuilder {
     try {
       pushed = await pushImage(this.engine, name, tag, this.target.pushAuth, signal);
     } catch (e) {
-      throw new BuildFailure(build.key, `${(e as Error).message} (registry ${this.target.domain}${this.target.username ? `, user ${this.target.username}` : ''})`);
+      const hint = isFragmentsError(e) ? e.hint : undefined;
+      throw new BuildFailure(build.key, `${(e as Error).message} (registry ${this.target.domain}${this.target.username ? `, user ${this.target.username}` : ''})`, undefined, {
+        kind: isFragmentsError(e) ? e.kind : 'internal',
+        hint: hint ?? 'check that the registry runs and accepts pushes from this engine; a rerun pushes what is missing',
+        cause: e,
+      });
     }
     await this.verifyPushed(build, pushed.digest);
     return alreadyBuilt ? 'pushed' : undefined;
@@ -107,9 +113,9 @@ export class RegistryBuilder implements NodeBuilder {
       return;
     }
     if (found.state === 'missing') {
-      throw new BuildFailure(build.key, `registry ${this.target.domain}: ${name}:${tag} was pushed (${pushedDigest}) but the tag is gone when read back; something deletes tags in this registry concurrently`);
+      throw new BuildFailure(build.key, `registry ${this.target.domain}: ${name}:${tag} was pushed (${pushedDigest}) but the tag is gone when read back; something deletes tags in this registry concurrently`, undefined, { kind: 'environment', where: this.target.domain });
     }
-    throw new BuildFailure(build.key, foreignHashTagMessage(this.target, build, found, `after our push of ${pushedDigest}`));
+    throw new BuildFailure(build.key, foreignHashTagMessage(this.target, build, found, `after our push of ${pushedDigest}`), undefined, { kind: 'environment', where: this.target.domain });
   }
 
   private readonly cacheTags: string[];

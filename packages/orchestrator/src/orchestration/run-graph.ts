@@ -20,6 +20,9 @@ export interface NodeResult {
   build: PlannedBuild;
   outcome: Outcome;
   durationMs: number;
+  /** Wall-clock start and end (epoch ms) of the node's check and build; absent for nodes that never ran. */
+  startedAt?: number;
+  finishedAt?: number;
   error?: unknown;
   /** For skipped nodes: the failed upstream that caused it. */
   because?: string;
@@ -83,14 +86,14 @@ export async function runGraph(builds: readonly PlannedBuild[], builder: NodeBui
     try {
       const existing = await builder.check(build);
       if (existing) {
-        finish({ build, outcome: existing, durationMs: Date.now() - started });
+        finish({ build, outcome: existing, durationMs: Date.now() - started, startedAt: started, finishedAt: Date.now() });
       } else {
         options.onStart?.(build);
         const done = await builder.build(build, inFlight.signal);
-        finish({ build, outcome: done ?? 'built', durationMs: Date.now() - started });
+        finish({ build, outcome: done ?? 'built', durationMs: Date.now() - started, startedAt: started, finishedAt: Date.now() });
       }
     } catch (error) {
-      finish({ build, outcome: inFlight.signal.aborted ? 'canceled' : 'failed', durationMs: Date.now() - started, error });
+      finish({ build, outcome: inFlight.signal.aborted ? 'canceled' : 'failed', durationMs: Date.now() - started, startedAt: started, finishedAt: Date.now(), error });
     } finally {
       running.delete(build.key);
     }

@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { sameStamp, stampOf } from '../context/file-stamp';
 import type { ContextEntry } from '../context/context-files';
+import { EnvironmentError } from '../errors/fragments-error';
 
 /** A context file opened to be sent, checked against what the plan hashed. */
 export interface ContextFile {
@@ -64,5 +65,5 @@ export function openContextFile(entry: ContextEntry, expected: string | undefine
 }
 
 function changed(entry: ContextEntry, what: string): Error {
-  return new Error(`context file ${entry.relPath} ${what}; run the build again`);
+  return new EnvironmentError(`context file ${entry.relPath} ${what}`, { hint: 'something else writes to the build context; run the build again when it is done' });
 }

@@ -3,6 +3,7 @@ import type { Header, Pack as TarPack } from 'tar-stream';
 import { canonicalMode } from '../context/canonical-mode';
 import type { ContextEntry } from '../context/context-files';
 import { openContextFile, type ContextFile } from './context-file';
+import { InternalError } from '../errors/fragments-error';
 
 /** Name under which a Dockerfile that lives outside its context is added to the tar (as the docker CLI does). */
 export const OUTSIDE_DOCKERFILE_NAME = '.dockerfile.fragment';
@@ -62,7 +63,7 @@ async function addEntry(pack: TarPack, entry: ContextEntry, expected: string | u
     case 'file':
       return addFile(pack, entry, expected);
     default:
-      throw new Error(`cannot send ${entry.relPath}: not a file, directory or symlink`);
+      throw new InternalError(`cannot send ${entry.relPath}: not a file, directory or symlink`);
   }
 }
 

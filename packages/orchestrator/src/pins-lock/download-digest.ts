@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { networkReason } from '../registry/registry-client';
+import { EnvironmentError } from '../errors/fragments-error';
 
-export class DownloadError extends Error {
+/** A download that could not be read or fetched (lockPins reports it as a user error naming the pin). */
+export class DownloadError extends EnvironmentError {
   constructor(message: string) {
     super(message);
-    this.name = 'DownloadError';
   }
 }
 

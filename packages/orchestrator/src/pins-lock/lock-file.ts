@@ -4,6 +4,7 @@ import { Document } from 'yaml';
 import { SCHEMA_COMMENT } from '../schema/json-schemas';
 import { PinsLockSchema, type PinsLock } from '../schema/pins-schema';
 import { LOCK_FILE, PINS_FILE } from '../workspace/paths';
+import { classifySystemError } from '../errors/system-error';
 
 /** Written above the entries unless the file already starts with its own comment (which is then kept). */
 export const LOCK_HEADER = [
@@ -85,7 +86,7 @@ export function writeLockFile(root: string, lock: PinsLock): string {
     renameSync(temp, file);
   } catch (e) {
     rmSync(temp, { force: true });
-    throw e;
+    throw classifySystemError(e, { doing: `writing ${LOCK_FILE}`, where: root });
   }
   return file;
 }

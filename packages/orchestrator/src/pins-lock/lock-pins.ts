@@ -133,7 +133,7 @@ function jobError(pins: EffectivePins, job: Job, e: Error, credentials: Credenti
           'not-found': 'check the repository, tag and platform in pins.yaml (or the profile)',
           auth: `log in with \`docker login ${parseImageReference(job.source).domain}\`${credentials.file ? ` (credentials are read from ${credentials.file})` : ' (no docker config.json found; DOCKER_CONFIG selects its folder)'}`,
           protocol: 'the registry answered something unexpected; try again, or report it',
-        }[e.kind]
+        }[e.reason]
       : 'check the URL in pins.yaml (or the profile)';
   return new UserError(`${job.section}.${job.key} (${job.platform}): ${what}: ${e.message}`, { file: source?.file, line: source?.line }, hint);
 }

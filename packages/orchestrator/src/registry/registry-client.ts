@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { EnvironmentError } from '../errors/fragments-error';
 import type { RegistryCredentials } from '../model/registry-credentials';
 import { registryApiHost, registryScheme } from './image-reference';
 
@@ -12,16 +13,26 @@ export const MANIFEST_MEDIA_TYPES = [
 
 const INDEX_TYPES = new Set<string>(MANIFEST_MEDIA_TYPES.slice(0, 2));
 
-export type RegistryErrorKind = 'unreachable' | 'not-found' | 'auth' | 'protocol';
+export type RegistryErrorReason = 'unreachable' | 'not-found' | 'auth' | 'protocol';
 
-/** A registry answer that stops resolution, with what kind of problem it is (for the hint). */
-export class RegistryError extends Error {
+const REGISTRY_HINTS: Record<RegistryErrorReason, string> = {
+  unreachable: 'check that the registry runs and that host and port are right (loopback registries are spoken to over http, others over https); a rerun continues where this one stopped',
+  'not-found': 'check the repository and tag',
+  auth: 'log in with `docker login <host>` (credentials come from ~/.docker/config.json; DOCKER_CONFIG selects its folder)',
+  protocol: 'the registry answered something unexpected; try again, or report it with this output',
+};
+
+/**
+ * A registry that could not be reached or refused or broke a request: an environment error naming the registry
+ * host, with the reason (for the hint).
+ */
+export class RegistryError extends EnvironmentError {
   constructor(
     message: string,
-    readonly kind: RegistryErrorKind,
+    readonly reason: RegistryErrorReason,
+    options: { where?: string; hint?: string; cause?: unknown } = {},
   ) {
-    super(message);
-    this.name = 'RegistryError';
+    super(message, { hint: options.hint ?? REGISTRY_HINTS[reason], where: options.where, cause: options.cause });
   }
 }
 
@@ -187,7 +198,7 @@ export class RegistryClient {
         ? await this.fetchImpl(realm.origin + realm.pathname, { method: 'POST', body: refreshTokenForm(realm, this.credentials.secret), signal: AbortSignal.timeout(this.timeoutMs) })
         : await this.fetchImpl(realm, { headers: this.credentials ? { Authorization: basicAuthorization(this.credentials) } : {}, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (e) {
-      throw new RegistryError(`cannot reach the token service ${realm.origin} of ${this.domain}: ${networkReason(e)}`, 'unreachable');
+      throw new RegistryError(`cannot reach the token service ${realm.origin} of ${this.domain}: ${networkReason(e)}`, 'unreachable', { cause: e });
     }
     if (!res.ok) {
       await res.body?.cancel();
@@ -209,7 +220,7 @@ export class RegistryClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {
-      throw new RegistryError(`cannot reach registry ${this.domain} (${new URL(url).origin}): ${networkReason(e)}`, 'unreachable');
+      throw new RegistryError(`cannot reach registry ${this.domain} (${new URL(url).origin}): ${networkReason(e)}`, 'unreachable', { cause: e });
     }
   }
 }

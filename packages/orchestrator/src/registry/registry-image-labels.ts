@@ -18,7 +18,7 @@ export async function readTaggedImage(client: RegistryClient, repository: string
   try {
     found = await client.manifestBytes(repository, tag);
   } catch (e) {
-    if (e instanceof RegistryError && e.kind === 'not-found') return undefined;
+    if (e instanceof RegistryError && e.reason === 'not-found') return undefined;
     throw e;
   }
   let { bytes, digest } = found;

@@ -3,6 +3,7 @@ import { AUTOMATIC_PLATFORM_ARGS } from '../dockerfile/dockerfile-facts';
 import { resolveBuildArgs } from '../plan/resolve-build-args';
 import { displayPath } from '../workspace/paths';
 import type { FragmentGraph, GraphNode } from '../graph/fragment-graph';
+import { InternalError } from '../errors/fragments-error';
 
 /**
  * Text forms of the graph for documentation: a Mermaid flowchart (`fragments graph --mermaid`), the stage table and
@@ -110,7 +111,7 @@ const SECTION = /(<!-- BEGIN fragments graph --([a-z]+)[^>]*-->\n)([\s\S]*?)(<!-
 /** `text` with every marked section replaced by its generated content; throws on a marker with no generator. */
 export function updateReadme(text: string, sections: Record<string, string>): string {
   return text.replace(SECTION, (_, begin: string, name: string, _old: string, end: string) => {
-    if (!(name in sections)) throw new Error(`fragments/README.md has a section "--${name}" that nothing generates`);
+    if (!(name in sections)) throw new InternalError(`fragments/README.md has a section "--${name}" that nothing generates`);
     return begin + sections[name] + end;
   });
 }

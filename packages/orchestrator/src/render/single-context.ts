@@ -2,6 +2,8 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { assertNoSpecialFiles, listContextFiles } from '../context/context-files';
 import type { RenderResult } from './render-node';
+import { InternalError } from '../errors/fragments-error';
+import { classifySystemError } from '../errors/system-error';
 
 export const SINGLE_CONTEXT_DIR = '.fragments';
 
@@ -11,7 +13,16 @@ export const SINGLE_CONTEXT_DIR = '.fragments';
  * A previous `.fragments/` in `dir` is replaced, so no stale file reaches the build. Returns the files written.
  */
 export async function writeSingleContext(result: RenderResult, dir: string): Promise<{ dockerfile: string; files: number }> {
-  if (result.mode !== 'single-context') throw new Error('internal error: writeSingleContext needs a single-context render');
+  try {
+    return await writeContext(result, dir);
+  } catch (e) {
+    // A full disk or a folder we may not write is the machine's problem: say which folder.
+    throw classifySystemError(e, { doing: 'writing the single build context', where: dir });
+  }
+}
+
+async function writeContext(result: RenderResult, dir: string): Promise<{ dockerfile: string; files: number }> {
+  if (result.mode !== 'single-context') throw new InternalError('writeSingleContext needs a single-context render');
   await fs.mkdir(dir, { recursive: true });
   await fs.rm(join(dir, SINGLE_CONTEXT_DIR), { recursive: true, force: true });
   let files = 0;

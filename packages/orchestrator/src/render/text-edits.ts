@@ -1,3 +1,4 @@
+import { InternalError } from '../errors/fragments-error';
 /** One replacement in a text: `[start, end)` (offsets) becomes `text`. An insertion has start === end. */
 export interface TextEdit {
   start: number;
@@ -58,7 +59,7 @@ export function applyEdits(text: string, edits: readonly TextEdit[], from = 0, t
   let cursor = from;
   for (const edit of sorted) {
     if (edit.start < cursor || edit.end > to || edit.start > edit.end) {
-      throw new Error(`internal error: overlapping or out-of-range Dockerfile edit at offset ${edit.start}`);
+      throw new InternalError(`overlapping or out-of-range Dockerfile edit at offset ${edit.start}`);
     }
     out += text.slice(cursor, edit.start) + edit.text;
     cursor = edit.end;

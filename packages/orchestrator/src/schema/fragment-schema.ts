@@ -9,6 +9,9 @@ const VariantValue = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower-case letters, digits, "-" or "_" (it becomes part of a node id and image name)');
 
+/** Same alphabet as BuildKit's secret ids in practice (and what fits a file name under /run/secrets). */
+const SecretId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, ".", "_" or "-" (a BuildKit secret id)');
+
 export const FragmentSchema = z.strictObject({
   image: z.string().min(1).describe('Repository of the image this fragment builds, e.g. `dynamo/nixl` or `dynamo/runtime-${backend}`.'),
   description: z.string().optional().describe('One line for `fragments list` and the nx project view.'),
@@ -22,6 +25,18 @@ export const FragmentSchema = z.strictObject({
   context: z.string().min(1).default('.').describe('Build context, relative to the fragment folder.'),
   variants: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a lower-case identifier'), z.array(VariantValue).min(1)).default({}).describe('Matrix of variant dimensions; each combination becomes its own node.'),
   jit: z.array(z.string().min(1)).optional().describe('Compilers and JIT tools the image may carry at run time (checked by `fragments lint`).'),
+  secrets: z
+    .record(
+      SecretId,
+      z.strictObject({
+        required: z.boolean().default(false).describe('Missing -> `fragments build` fails before any build (default false: the step must cope without it).'),
+        description: z.string().optional().describe('What the secret is, shown in the error that asks for it.'),
+      }),
+    )
+    .default({})
+    .describe(
+      'Build secrets this fragment mounts (`RUN --mount=type=secret,id=<id>`), by id. Values come from `fragments build --secret id=<id>,env=VAR|src=FILE` (or FRAGMENTS_SECRETS) and never enter the hash, labels, build args or image; only the ids declared here are served to this fragment\'s builds.',
+    ),
 });
 
 export type FragmentConfig = z.infer<typeof FragmentSchema>;

@@ -10,6 +10,9 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { EngineConnection } from '../engine/connect-engine';
+import { engineError } from '../engine/engine-error';
+import { EnvironmentError } from '../errors/fragments-error';
+import { systemErrorCode } from '../errors/system-error';
 import { SERVED_METHODS } from './session-methods';
 import type { BuildSession } from './serve-session';
 import type { SessionServices } from './session-services';
@@ -25,14 +28,13 @@ export interface BuildSessionOptions {
   timeoutMs?: number;
 }
 
-/** Engine answered `/session` with something other than 101. */
-export class SessionUpgradeError extends Error {
+/** Engine answered `/session` with something other than 101 (it runs, but will not serve a session). */
+export class SessionUpgradeError extends EnvironmentError {
   constructor(
     message: string,
     readonly statusCode?: number,
   ) {
     super(message);
-    this.name = 'SessionUpgradeError';
   }
 }
 
@@ -93,7 +95,8 @@ async function upgradeToH2c(engine: EngineConnection, headers: http.OutgoingHttp
       reject(e);
     };
     request.setTimeout(timeoutMs, () => fail(new SessionUpgradeError(`POST ${path}: no 101 from ${engine.address} within ${timeoutMs} ms`)));
-    request.on('error', (e) => fail(new SessionUpgradeError(`POST ${path} on ${engine.address}: ${e.message}`)));
+    // An engine that does not answer at all is not one that refuses sessions: that is the engine failing.
+    request.on('error', (e) => fail(systemErrorCode(e) ? (engineError(engine, e, `opening a BuildKit session (POST ${path})`) as Error) : new SessionUpgradeError(`POST ${path} on ${engine.address}: ${e.message}`)));
     request.on('upgrade', (res, socket, head) => {
       if (settled) return void socket.destroy();
       const protocol = String(res.headers.upgrade ?? '').toLowerCase();

@@ -12,15 +12,18 @@ import {
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import { EnvironmentError } from '../errors/fragments-error';
 
-/** A failed call: the status code and the message the caller (the daemon) sees. */
-export class GrpcCallError extends Error {
+/**
+ * A failed call: the status code and the message the caller (the daemon) sees. It never reaches the CLI (it becomes
+ * a gRPC status); in the error family it is an environment error, a request of the engine's we could not serve.
+ */
+export class GrpcCallError extends EnvironmentError {
   constructor(
     readonly code: GrpcStatus,
     message: string,
   ) {
     super(message);
-    this.name = 'GrpcCallError';
   }
 }
 

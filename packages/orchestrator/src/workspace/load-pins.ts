@@ -19,6 +19,8 @@ export interface EffectivePins {
   downloads: PinsConfig['downloads'];
   lock: PinsLock;
   profile?: string;
+  /** Remote compiler cache (pins.yaml or the profile; not an input of any hash). */
+  sccache?: PinsConfig['sccache'];
   /** Where each `images.<key>`, `versions.<key>`, `downloads.<key>` was set (last writer). */
   sources: Map<string, PinSource>;
   /** Files that feed every node's pins: nx inputs and error messages use these. */
@@ -59,6 +61,7 @@ export function loadPins(root: string, profile?: string): EffectivePins {
   };
   for (const layer of layers) {
     if (layer.value.platforms) pins.platforms = layer.value.platforms;
+    if (layer.value.sccache) pins.sccache = layer.value.sccache;
     for (const section of ['images', 'versions', 'downloads'] as const) {
       for (const [key, value] of Object.entries(layer.value[section])) {
         (pins[section] as Record<string, unknown>)[key] = value;

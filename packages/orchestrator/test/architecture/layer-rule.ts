@@ -13,6 +13,7 @@ export const ROOT = '.';
 export const ORCHESTRATOR_LAYERS: readonly (readonly string[])[] = [
   [ROOT], // index.ts: the public API the nx plugin imports
   ['cli'], // commands, argument parsing, terminal output
+  ['report'], // the build report (--report): model, critical path, Markdown with a Mermaid timeline, engine facts
   ['orchestration'], // build a plan: EngineBuilder, RegistryBuilder, run-graph, build-plan, labels, sccache, status
   ['lint', 'render', 'pins-lock'], // the other commands' features
   ['registry', 'progress', 'session', 'pack'], // registry client, progress views, BuildKit session, tar contexts
@@ -21,7 +22,7 @@ export const ORCHESTRATOR_LAYERS: readonly (readonly string[])[] = [
   ['graph'], // the fragment graph (and loading it)
   ['workspace'], // fragments, pins and paths on disk
   ['config', 'context', 'dockerfile', 'schema', 'text'], // leaves: YAML reading, context files, Dockerfile facts, zod schemas, tables
-  ['model', 'errors', 'generated'], // shared types, user errors, protobuf code generated from proto/
+  ['model', 'errors', 'generated'], // shared types; the error family (user / environment / internal) and its classifier; protobuf code generated from proto/
 ];
 
 export interface LayerViolation {

@@ -6,7 +6,7 @@ import { engineStatus, describeChanges } from '../../src/orchestration/engine-st
 import { LABELS } from '../../src/orchestration/image-labels';
 import { BuildFailure } from '../../src/orchestration/build-failure';
 import { connectEngine } from '../../src/engine/connect-engine';
-import { UserError } from '../../src/errors/user-error';
+import { EnvironmentError } from '../../src/errors/fragments-error';
 import { makePlan } from '../../src/plan/make-plan';
 import { loadGraph } from '../../src/graph/load-graph';
 import { engineFixture, type EngineFixture } from '../support/engine-fixture';
@@ -143,8 +143,8 @@ describe('builds through the real engine', () => {
     expect(Date.now() - t0).toBeLessThan(10_000);
   });
 
-  it('says what it tried when no engine answers', async () => {
-    await expect(connectEngine('unix:///nonexistent/docker.sock')).rejects.toThrow(UserError);
+  it('says what it tried when no engine answers (an environment error)', async () => {
+    await expect(connectEngine('unix:///nonexistent/docker.sock')).rejects.toThrow(EnvironmentError);
     await expect(connectEngine('unix:///nonexistent/docker.sock')).rejects.toThrow(/unix:\/\/\/nonexistent\/docker.sock \(DOCKER_HOST\): no such socket/);
   });
 });

@@ -196,6 +196,7 @@ describe('a registry that dies in the middle of a run', () => {
     const message = String((broken.results[1].error as Error).message);
     expect(message).toContain(registry.host);
     expect(message).toContain(`${fx.prefix}app`);
+    expect(broken.results[1].error).toMatchObject({ kind: 'environment' });
     expect(broken.tagged).toEqual([]);
 
     registry = await startRegistry({ restart: registry });

@@ -9,12 +9,26 @@ import type { EngineConnection } from '../../src/engine/connect-engine';
 import { renderNode } from '../../src/render/render-node';
 import { writeSingleContext } from '../../src/render/single-context';
 import { loadGraph } from '../../src/graph/load-graph';
+import { openBuildSession } from '../../src/session';
 import { engineFixture, type EngineFixture } from '../support/engine-fixture';
 
 const repo = resolve(__dirname, '../../../..');
 
-/** POST /build?version=2 of a folder (BuildKit, the engine's built-in Dockerfile frontend), for one platform. */
+/**
+ * POST /build?version=2 of a folder (BuildKit, the engine's built-in Dockerfile frontend), for one platform, with a
+ * BuildKit session as `docker build` always has one: compile steps mount optional secrets (the remote sccache's),
+ * and BuildKit refuses any secret mount, optional or not, without a session.
+ */
 async function buildDir(engine: EngineConnection, dir: string, query: Record<string, unknown>): Promise<void> {
+  const session = await openBuildSession(engine, {});
+  try {
+    await postDir(engine, dir, { ...query, session: session.id });
+  } finally {
+    await session.close();
+  }
+}
+
+async function postDir(engine: EngineConnection, dir: string, query: Record<string, unknown>): Promise<void> {
   const response = await new Promise<IncomingMessage>((done, fail) =>
     engine.docker.modem.dial(
       {

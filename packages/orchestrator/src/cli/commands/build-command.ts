@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
+import { describeError, errorKind, EXIT_CODES, isFragmentsError, worstKind } from '../../errors/fragments-error';
 import { UserError } from '../../errors/user-error';
 import { collectList, envPlatforms, graphFromOptions } from '../global-options';
 
 interface BuildOptions {
   platform?: string[];
   parallel: string;
-  network: string;
+  network?: string;
   tag?: string[];
   label?: string[];
   progress: 'auto' | 'plain' | 'tty';
@@ -13,6 +14,8 @@ interface BuildOptions {
   registry?: string;
   cacheFrom?: string[];
   cache: boolean;
+  secret?: string[];
+  report?: string;
 }
 
 export function registerBuildCommand(program: Command) {
@@ -22,7 +25,7 @@ export function registerBuildCommand(program: Command) {
     .argument('[fragments...]', 'fragment names or node ids (default: every fragment)')
     .option('--platform <list>', "platforms, comma-separated (default: $FRAGMENTS_PLATFORM, else this machine's)", collectList)
     .option('--parallel <n>', 'independent nodes built at once', '2')
-    .option('--network <mode>', 'network for RUN steps: default, host or none (env FRAGMENTS_NETWORK)', process.env.FRAGMENTS_NETWORK ?? 'default')
+    .option('--network <mode>', 'network for RUN steps: default, host or none (env FRAGMENTS_NETWORK; unset: default, or none on an engine without a bridge network)', process.env.FRAGMENTS_NETWORK || undefined)
     .option('--tag <name>', 'human tag moved onto every built image after the whole graph succeeded (repeatable)', collectList)
     .option('--label <key=value>', 'extra image label (repeatable)', collectList)
     .option('--progress <mode>', 'auto (live view on a terminal), plain or tty', 'auto')
@@ -30,19 +33,25 @@ export function registerBuildCommand(program: Command) {
     .option('--registry <host[:port][/prefix]>', 'registry for --push and its cache (env FRAGMENTS_REGISTRY)', process.env.FRAGMENTS_REGISTRY)
     .option('--no-cache', 'rebuild every planned node and run every step again (BuildKit then starts cache mounts such as sccache empty too)')
     .option('--cache-from <tag>', 'registry tags of earlier images used as build cache (repeatable; default: the --tag values)', collectList)
+    .option('--secret <id=ID[,env=VAR|,src=FILE]>', "build secret for RUN --mount=type=secret, buildx's syntax (repeatable; also $FRAGMENTS_SECRETS, ';'-separated); never hashed, labelled or logged", (v: string, prev: string[] = []) => [...prev, v])
+    .option('--report <dir>', 'write DIR/build-report.json and DIR/build-report.md (table, critical path, Mermaid timeline); appended to $GITHUB_STEP_SUMMARY when set')
     .action(async (targets: string[], opts: BuildOptions, command: Command) => {
       // Required here, not at start-up: the engine client and the build machinery are for this command only.
-      const [{ makePlan }, { buildPlan }, { formatSummary }, { formatSccacheStats }, { BuildFailure }, { describePlatformEngine, platformEngines }, { createProgressSink }, { TtyProgressSink }, { registryTarget }] =
+      const [{ makePlan }, { buildPlan }, { formatSummary }, { formatSccacheStats }, { describePlatformEngine, platformEngines }, { createProgressSink }, { TtyProgressSink }, { registryTarget }, { checkRequiredSecrets }, { parseSecretSpec, readSecrets, secretSpecsFromEnv }, { makeBuildReport }, { imageFacts, rebuildReasons }, { writeBuildReport }] =
         await Promise.all([
           import('../../plan/make-plan'),
           import('../../orchestration/build-plan'),
           import('../../orchestration/build-summary'),
           import('../../orchestration/sccache-stats'),
-          import('../../orchestration/build-failure'),
           import('../../engine/platform-engines'),
           import('../../progress/create-sink'),
           import('../../progress/tty-sink'),
           import('../../registry/registry-target'),
+          import('../../orchestration/build-secrets'),
+          import('../../orchestration/secret-spec'),
+          import('../../report/build-report'),
+          import('../../report/report-facts'),
+          import('../../report/write-report'),
         ]);
       const graph = await graphFromOptions(command);
       const plan = await makePlan(graph, { targets, platforms: opts.platform ?? envPlatforms() });
@@ -50,6 +59,9 @@ export function registerBuildCommand(program: Command) {
         throw new UserError('--push needs a registry', { field: '--registry' }, 'pass --registry HOST[:PORT][/prefix] or set FRAGMENTS_REGISTRY');
       }
       const registry = opts.push ? await registryTarget(opts.registry!) : undefined;
+      // Secrets are read and checked before any engine is contacted: a missing one must not leave half a graph built.
+      const secrets = readSecrets([...secretSpecsFromEnv(), ...(opts.secret ?? [])].map((s) => parseSecretSpec(s)));
+      checkRequiredSecrets(plan, new Set(secrets.keys()));
       const engines = await platformEngines(plan.platforms);
       for (const pe of engines.values()) {
         process.stderr.write(`${describePlatformEngine(pe)}\n`);
@@ -66,7 +78,11 @@ export function registerBuildCommand(program: Command) {
         // The live view redraws the lines it counted: a note written into it would be overdrawn, so it waits for the end.
         const deferredNotes: string[] = [];
         const onNote = (text: string) => (progress instanceof TtyProgressSink ? deferredNotes.push(text) : process.stderr.write(`note: ${text}\n`));
-        const result = await buildPlan((platform) => engines.get(platform)!.engine, plan, {
+        const engineFor = (platform: string) => engines.get(platform)!.engine;
+        // Why each node will build must be read before the run: afterwards the engine holds the new image.
+        const reasons = opts.report && !registry ? await rebuildReasons(engineFor, plan, !opts.cache) : undefined;
+        const started = Date.now();
+        const result = await buildPlan(engineFor, plan, {
           parallel: Math.max(1, Number(opts.parallel) || 1),
           networkMode: opts.network,
           extraLabels: Object.fromEntries((opts.label ?? []).map((kv) => [kv.split('=')[0], kv.split('=').slice(1).join('=')])),
@@ -74,16 +90,21 @@ export function registerBuildCommand(program: Command) {
           registry,
           cacheTags: opts.cacheFrom,
           noCache: !opts.cache,
+          secrets,
+          sccache: plan.graph.pins.sccache,
           signal: controller.signal,
           progress,
           onNote,
         });
+        const ended = Date.now();
         for (const text of deferredNotes) process.stderr.write(`note: ${text}\n`);
+        const failures = result.results.filter((r) => r.outcome === 'failed').map((r) => r.error);
         for (const r of result.results) {
-          if (r.outcome === 'failed') {
-            const text = r.error instanceof BuildFailure ? r.error.format() : String((r.error as Error)?.message ?? r.error);
-            process.stderr.write(`\n${r.build.key} failed:\n${text}\n`);
-          }
+          if (r.outcome === 'failed') process.stderr.write(`\n${r.build.key} failed:\n${isFragmentsError(r.error) && r.error.kind !== 'internal' ? r.error.format() : describeError(r.error)}\n`);
+        }
+        if (result.error !== undefined) {
+          failures.push(result.error);
+          process.stderr.write(`\nafter every node built:\n${describeError(result.error)}\n`);
         }
         process.stdout.write('\n' + formatSummary(result.results));
         for (const [key, stats] of result.sccache) process.stdout.write(`sccache for ${key}: ${formatSccacheStats(stats)}\n`);
@@ -93,7 +114,23 @@ export function registerBuildCommand(program: Command) {
         if (result.indexes.length > 0) process.stdout.write(`image indexes: ${result.indexes.join(' ')}\n`);
         if (result.tagged.length > 0) process.stdout.write(`tagged: ${result.tagged.join(' ')}\n`);
         else if (!result.ok && (opts.tag ?? []).length > 0) process.stdout.write('no tag moved: the graph did not fully succeed\n');
-        process.exitCode = controller.signal.aborted ? 130 : result.ok ? 0 : 1;
+        if (opts.report) {
+          const report = makeBuildReport({
+            plan,
+            results: result.results,
+            ok: result.ok,
+            start: started,
+            end: ended,
+            reasons,
+            steps: result.steps,
+            sccache: result.sccache,
+            images: await imageFacts(engineFor, plan),
+          });
+          process.stdout.write(`report: ${writeBuildReport(opts.report, report).join(' ')}\n`);
+        }
+        // The exit code says what went wrong (README, "Exit codes"): the worst kind among the failures.
+        const worst = worstKind(failures.map(errorKind));
+        process.exitCode = controller.signal.aborted ? EXIT_CODES.canceled : result.ok ? EXIT_CODES.ok : EXIT_CODES[worst ?? 'user'];
       } finally {
         process.off('SIGINT', cancel);
         process.off('SIGTERM', cancel);

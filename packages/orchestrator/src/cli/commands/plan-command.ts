@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { describeChanges, type NodeStatus } from '../../orchestration/engine-status';
 import type { PlatformEngine } from '../../engine/platform-engines';
-import { isUserError } from '../../errors/user-error';
-import type { Plan } from '../../plan/make-plan';
+import { EnvironmentError, isEnvironmentError } from '../../errors/fragments-error';
+import type { Plan, PlannedBuild } from '../../plan/make-plan';
+import type { RegistryTarget } from '../../registry/registry-target';
 import type { PlanNodeStatusJson } from '../../schema/plan-schema';
 import { formatTable } from '../../text/format-table';
 import { collectList, envPlatforms, graphFromOptions } from '../global-options';
@@ -54,7 +55,7 @@ async function statuses(plan: Plan, registrySpec?: string): Promise<Map<string, 
   try {
     engines = await platformEngines(plan.platforms);
   } catch (e) {
-    if (!isUserError(e)) throw e;
+    if (!isEnvironmentError(e)) throw e;
     process.stderr.write('note: no Docker engine answers, so the plan cannot say what is up to date (--no-engine silences this)\n');
     return undefined;
   }
@@ -64,11 +65,22 @@ async function statuses(plan: Plan, registrySpec?: string): Promise<Map<string, 
   const registry = registrySpec ? await registryTarget(registrySpec) : undefined;
   const entries = await Promise.all(
     plan.builds.map(async (b) => {
-      if (registry && (await registry.client.manifestDigest(registryRepository(registry, b), hashTag(b)))) return [b.key, { state: 'in registry' } as NodeStatus] as const;
+      if (registry && (await inRegistry(registry, b))) return [b.key, { state: 'in registry' } as NodeStatus] as const;
       return [b.key, await engineStatus(engines.get(b.platform)!.engine, b)] as const;
     }),
   );
   return new Map(entries);
+}
+
+/** Whether the registry holds the build's hash tag; a registry failure names the node it was asked about. */
+async function inRegistry(registry: RegistryTarget, b: PlannedBuild): Promise<boolean> {
+  const { hashTag, registryRepository } = await import('../../registry/registry-target');
+  try {
+    return (await registry.client.manifestDigest(registryRepository(registry, b), hashTag(b))) !== undefined;
+  } catch (e) {
+    if (isEnvironmentError(e)) throw new EnvironmentError(`${b.key}: ${e.message}`, { where: e.where, hint: e.hint, cause: e });
+    throw e;
+  }
 }
 
 function statusJson(status: NodeStatus): PlanNodeStatusJson {

@@ -3,6 +3,7 @@ import { resolve, dirname } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../errors/user-error';
 import { collectList, envPlatforms, graphFromOptions } from '../global-options';
+import { classifySystemError } from '../../errors/system-error';
 
 interface RenderOptions {
   platform?: string[];
@@ -40,8 +41,12 @@ export function registerRenderCommand(program: Command) {
       const result = renderNode(graph, name, platform, { mode: 'named-contexts', dockerfilePath: opts.output ? fromRoot(opts.output) : '-' });
       report(result.warnings);
       if (opts.output) {
-        mkdirSync(dirname(resolve(opts.output)), { recursive: true });
-        writeFileSync(resolve(opts.output), result.dockerfile);
+        try {
+          mkdirSync(dirname(resolve(opts.output)), { recursive: true });
+          writeFileSync(resolve(opts.output), result.dockerfile);
+        } catch (e) {
+          throw classifySystemError(e, { doing: 'writing the rendered Dockerfile', where: resolve(opts.output) });
+        }
         process.stderr.write(`wrote ${opts.output}; build with (from ${graph.root}):\n  ${result.buildCommand}\n`);
       } else {
         process.stdout.write(result.dockerfile);

@@ -176,9 +176,12 @@ describe('openBuildSession', () => {
     await expect(openBuildSession(fake.engine, {}, { timeoutMs: 300 })).rejects.toThrow(/no 101 from unix:\/\/.* within 300 ms/);
   });
 
-  it('an unreachable socket rejects', async () => {
+  it('an unreachable socket rejects with an environment error naming the engine (not a refused session)', async () => {
     const engine = { docker: { modem: { socketPath: '/nonexistent/docker.sock' } }, address: 'unix:///nonexistent/docker.sock', apiVersion: '1.41' } as unknown as EngineConnection;
-    await expect(openBuildSession(engine, {})).rejects.toThrow(/POST \/v1\.41\/session on unix:\/\/\/nonexistent\/docker\.sock: .*ENOENT/);
+    const error = await openBuildSession(engine, {}).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(SessionUpgradeError);
+    expect(error).toMatchObject({ kind: 'environment', where: 'engine unix:///nonexistent/docker.sock' });
+    expect((error as Error).message).toMatch(/opening a BuildKit session \(POST \/v1\.41\/session\): ENOENT/);
   });
 
   it('ssh engines are refused explicitly', async () => {
