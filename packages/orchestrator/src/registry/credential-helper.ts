@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { EnvironmentError } from '../errors/fragments-error';
 import { UserError } from '../errors/user-error';
 import type { RegistryCredentials } from '../model/registry-credentials';
 
@@ -27,8 +28,15 @@ const OUTPUT_LIMIT = 1 << 20;
 export function runCredentialHelper(helper: string, server: string, options: CredentialHelperOptions = {}): Promise<RegistryCredentials | undefined> {
   const program = `docker-credential-${helper}`;
   const timeoutMs = options.timeoutMs ?? 30_000;
+  // What the docker config says (a missing helper, output that is not credentials) is the user's to fix: user error.
+  // A helper that hangs or fails at run time (locked keychain, dead agent) is the machine's state: environment error.
   const fail = (what: string, hint: string) =>
     new UserError(`credential helper ${program} (for ${server}) ${what}`, { file: options.configFile, field: options.field }, hint);
+  const failAtRunTime = (what: string, hint: string) =>
+    new EnvironmentError(`credential helper ${program} (for ${server}) ${what}`, {
+      hint,
+      where: options.configFile ? `${options.configFile}${options.field ? ` (${options.field})` : ''}` : undefined,
+    });
   return new Promise((resolve, reject) => {
     const child = spawn(program, ['get'], { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
     const stdout: Buffer[] = [];
@@ -47,7 +55,7 @@ export function runCredentialHelper(helper: string, server: string, options: Cre
       child.stdout.destroy();
       child.stderr.destroy();
       child.unref();
-      settle(() => reject(fail(`did not answer within ${timeoutMs / 1000} s`, 'check that the helper works (`echo HOST | docker-credential-… get`), e.g. that its keychain is unlocked')));
+      settle(() => reject(failAtRunTime(`did not answer within ${timeoutMs / 1000} s`, 'check that the helper works (`echo HOST | docker-credential-… get`), e.g. that its keychain is unlocked')));
     }, timeoutMs);
     const collect = (into: Buffer[]) => (chunk: Buffer) => {
       size += chunk.length;
@@ -73,7 +81,7 @@ export function runCredentialHelper(helper: string, server: string, options: Cre
           // docker-credential-helpers print "credentials not found in native keychain" (on stdout) for an unknown server.
           if (NOT_FOUND.test(out) || NOT_FOUND.test(err)) return resolve(undefined);
           const why = signal ? `was killed by ${signal}` : `exited with status ${code}`;
-          return reject(fail(`${why}${err ? `: ${firstLine(err)}` : ''}`, `run \`echo ${server} | ${program} get\` to see what it says`));
+          return reject(failAtRunTime(`${why}${err ? `: ${firstLine(err)}` : ''}`, `run \`echo ${server} | ${program} get\` to see what it says`));
         }
         let parsed: { Username?: unknown; Secret?: unknown };
         try {

@@ -1,6 +1,7 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EnvironmentError } from '../../../src/errors/fragments-error';
 import { UserError } from '../../../src/errors/user-error';
 import { runCredentialHelper } from '../../../src/registry/credential-helper';
 import { loadDockerCredentials } from '../../../src/registry/docker-credentials';
@@ -29,7 +30,7 @@ describe('credential helpers run asynchronously, with a timeout and a per-run ca
     chmodSync(file, 0o755);
   };
   const calls = () => readFileSync(join(dir, 'calls.log'), 'utf8').split('\n').filter(Boolean);
-  const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a rejection'); }, (e: unknown) => e as UserError);
+  const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a rejection'); }, (e: unknown) => e as UserError | EnvironmentError);
 
   it('does not block the event loop while a slow helper runs', async () => {
     helper('slow', 'sleep 1; echo \'{"Username":"u","Secret":"s"}\'');
@@ -62,13 +63,15 @@ describe('credential helpers run asynchronously, with a timeout and a per-run ca
     const started = Date.now();
     const e = await failure(runCredentialHelper('hang', 'slow.example', { env, timeoutMs: 300 }));
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(e).toBeInstanceOf(UserError);
+    expect(e).toBeInstanceOf(EnvironmentError);
     expect(e.message).toBe('credential helper docker-credential-hang (for slow.example) did not answer within 0.3 s');
   });
 
   it('names helper and host when the helper fails, prints no JSON, or prints no Secret; never quotes its stdout', async () => {
     helper('broken', 'echo "keychain locked" >&2; exit 3');
-    expect((await failure(runCredentialHelper('broken', 'h.example', { env }))).message).toBe('credential helper docker-credential-broken (for h.example) exited with status 3: keychain locked');
+    const broken = await failure(runCredentialHelper('broken', 'h.example', { env }));
+    expect(broken).toBeInstanceOf(EnvironmentError);
+    expect(broken.message).toBe('credential helper docker-credential-broken (for h.example) exited with status 3: keychain locked');
     helper('garbage', 'echo "Secret=hunter2 not json"');
     const garbage = await failure(runCredentialHelper('garbage', 'h.example', { env }));
     expect(garbage.message).toBe('credential helper docker-credential-garbage (for h.example) printed something that is not JSON');
