@@ -1,6 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
 import { connectEngine, type EngineConnection } from '../../src/engine/connect-engine';
 import { loadGraph } from '../../src/graph/load-graph';
 import { buildPlan, type BuildPlanResult } from '../../src/orchestration/build-plan';
@@ -8,25 +6,15 @@ import { LABELS } from '../../src/orchestration/image-labels';
 import { makePlan, type Plan } from '../../src/plan/make-plan';
 import { readTaggedImage } from '../../src/registry/registry-image-labels';
 import { hashTag, registryRepository, registryTarget, type RegistryTarget } from '../../src/registry/registry-target';
+import { offlineStackCopy } from '../support/offline-stack';
 import { engineFixture, RUN_LABEL, type EngineFixture } from '../support/engine-fixture';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { copyImage, startSecondEngine, type SecondEngine } from '../support/second-engine';
 
-const repo = resolve(__dirname, '../../../..');
 const MAIN_SOCKET = (process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '');
 /** What nixl, dynamo, the backends and the runtimes start from under `--profile local`. */
 const BASES = ['fragments-local/devel:bookworm-amd64', 'fragments-local/sccache:0.4.0-pre6-amd64', 'fragments-local/runtime:bookworm-amd64'];
 
-/** A copy of the offline stack with this run's image names. */
-function stackCopy(prefix: string): string {
-  const root = mkdtempSync(join(tmpdir(), 'offline-stack-'));
-  cpSync(join(repo, 'examples/offline-stack'), root, { recursive: true });
-  for (const name of readdirSync(join(root, 'fragments'))) {
-    const file = join(root, 'fragments', name, 'fragment.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/^image: offline\//m, `image: ${prefix}`));
-  }
-  return root;
-}
 
 /**
  * CI fan-out as a matrix runs it: one job per backend, each on its own engine (its own machine), both pushing to ONE
@@ -45,7 +33,7 @@ describe('CI fan-out: two engines build overlapping closures into one registry a
     second = await startSecondEngine('fanout');
     other = await connectEngine(second.dockerHost);
     for (const base of BASES) await copyImage(MAIN_SOCKET, second.socket, base);
-    root = stackCopy(fx.prefix);
+    root = offlineStackCopy(fx.prefix);
   }, 240_000);
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { spawn, execFileSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { offlineStackCopy } from '../support/offline-stack';
 import { engineFixture, RUN_LABEL, type EngineFixture } from '../support/engine-fixture';
 import { testStack } from '../support/test-stack';
 
@@ -23,16 +23,6 @@ function fragments(args: string[], onStderr?: (text: string, child: ReturnType<t
   });
 }
 
-/** A copy of the offline stack with this run's image names: a real build that never touches the demo's images. */
-function stackCopy(prefix: string): string {
-  const root = mkdtempSync(join(tmpdir(), 'offline-stack-'));
-  cpSync(join(repo, 'examples/offline-stack'), root, { recursive: true });
-  for (const name of readdirSync(join(root, 'fragments'))) {
-    const file = join(root, 'fragments', name, 'fragment.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/^image: offline\//m, `image: ${prefix}`));
-  }
-  return root;
-}
 
 describe('the fragments CLI against the real engine', () => {
   let fx: EngineFixture;
@@ -40,7 +30,7 @@ describe('the fragments CLI against the real engine', () => {
   afterAll(async () => fx?.cleanup());
 
   it('builds the offline example stack (gcc, COPY --from, no compiler in the runtime); a second run is all up to date', async () => {
-    const root = stackCopy(fx.prefix);
+    const root = offlineStackCopy(fx.prefix);
     try {
       const args = ['--root', root, '--profile', 'local', 'build', 'runtime.vllm', 'dev.vllm', '--label', `${RUN_LABEL}=${fx.runId}`, '--progress', 'plain'];
       const first = await fragments(args);
@@ -68,7 +58,7 @@ describe('the fragments CLI against the real engine', () => {
         throw new Error(`this test needs ${ref}: run \`FRAGMENTS_BASE_ARCH=all bash tools/setup.sh\` (or tools/make-base-images.sh --arch arm64)`);
       });
     }
-    const root = stackCopy(fx.prefix);
+    const root = offlineStackCopy(fx.prefix);
     try {
       const result = await fragments(['--root', root, '--profile', 'local', 'build', 'runtime.vllm', '--platform', 'linux/arm64', '--label', `${RUN_LABEL}=${fx.runId}`, '--progress', 'plain']);
       expect(result.code).toBe(0);
@@ -82,7 +72,7 @@ describe('the fragments CLI against the real engine', () => {
   }, 300_000);
 
   it('reports the sccache statistics of compile steps: a rebuild of the same sources hits the compiler cache', async () => {
-    const root = stackCopy(fx.prefix);
+    const root = offlineStackCopy(fx.prefix);
     try {
       const args = ['--root', root, '--profile', 'local', 'build', 'nixl', '--label', `${RUN_LABEL}=${fx.runId}`, '--progress', 'plain'];
       // A file only this run has makes BuildKit run the compile step (its COPY layer is new); the sources are the

@@ -1,24 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { appendFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildPlan } from '../../src/orchestration/build-plan';
 import { makePlan } from '../../src/plan/make-plan';
 import { loadGraph } from '../../src/graph/load-graph';
+import { offlineStackCopy } from '../support/offline-stack';
 import { engineFixture, type EngineFixture } from '../support/engine-fixture';
 
-const repo = resolve(__dirname, '../../../..');
 
-/** A copy of the offline stack with this run's image names, so the demo's images are never touched. */
-function stackCopy(prefix: string): string {
-  const root = mkdtempSync(join(tmpdir(), 'offline-tiers-'));
-  cpSync(join(repo, 'examples/offline-stack'), root, { recursive: true });
-  for (const name of readdirSync(join(root, 'fragments'))) {
-    const file = join(root, 'fragments', name, 'fragment.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/^image: offline\//m, `image: ${prefix}`));
-  }
-  return root;
-}
 
 /**
  * Issue 9, point 8: the offline stack has the real fragments' tiers. Built for real, then the Dynamo source is
@@ -30,7 +19,7 @@ describe('the offline stack in tiers, through the real engine', () => {
   let root: string;
   beforeAll(async () => {
     fx = await engineFixture();
-    root = stackCopy(fx.prefix);
+    root = offlineStackCopy(fx.prefix, 'offline-tiers-');
   });
   afterAll(async () => {
     rmSync(root, { recursive: true, force: true });

@@ -6,30 +6,10 @@ import * as grpc from '@grpc/grpc-js';
 import { openBuildSession, SessionUpgradeError, type BuildSession, type SessionServices } from '../../src/session';
 import { SessionMethod } from '../../src/session/session-methods';
 import * as sessionServices from '../../src/session/session-services';
+import { dockerfileTar } from '../support/dockerfile-tar';
 import { engineFixture, TEST_BASE_IMAGE, type EngineFixture } from '../support/engine-fixture';
 import { pushImage, startRegistry, untag, type TestRegistry } from '../support/registry';
 
-/** A one-file build context: a ustar archive holding `Dockerfile`. */
-function dockerfileTar(dockerfile: string): Buffer {
-  const body = Buffer.from(dockerfile, 'utf8');
-  const header = Buffer.alloc(512, 0);
-  const put = (text: string, offset: number, length: number) => header.write(text, offset, length, 'ascii');
-  put('Dockerfile', 0, 100);
-  put('0000644\0', 100, 8);
-  put('0000000\0', 108, 8);
-  put('0000000\0', 116, 8);
-  put(body.length.toString(8).padStart(11, '0') + '\0', 124, 12);
-  put('00000000000\0', 136, 12);
-  put('        ', 148, 8);
-  put('0', 156, 1);
-  put('ustar\0', 257, 6);
-  put('00', 263, 2);
-  let sum = 0;
-  for (const b of header) sum += b;
-  put(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8);
-  const pad = Buffer.alloc((512 - (body.length % 512)) % 512, 0);
-  return Buffer.concat([header, body, pad, Buffer.alloc(1024, 0)]);
-}
 
 /**
  * Puts a tap on the session's grpc-js server (a server interceptor): records each call's path (with ms since the
