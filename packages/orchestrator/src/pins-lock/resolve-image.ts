@@ -1,5 +1,6 @@
 import type { ImageReference } from '../registry/image-reference';
-import { RegistryError, type ManifestDescriptor, type PlatformDescriptor, type RegistryClient } from '../registry/registry-client';
+import { formatPlatform, matchesPlatform, parsePlatform, pickPlatformChild } from '../registry/platform-match';
+import { RegistryError, type PlatformDescriptor, type RegistryClient } from '../registry/registry-client';
 
 /**
  * The digest a build on `platform` should pull for `ref`.
@@ -13,7 +14,7 @@ export async function resolvePlatformDigest(client: RegistryClient, ref: ImageRe
   const manifest = await client.manifest(ref.repository, ref.tag);
   const want = parsePlatform(platform);
   if (manifest.isIndex) {
-    const child = pickChild(manifest.manifests, want);
+    const child = pickPlatformChild(manifest.manifests, want);
     if (!child) {
       const has = manifest.manifests.map((m) => formatPlatform(m.platform)).filter((p) => p !== 'unknown/unknown');
       throw new RegistryError(`${client.describe(ref.repository)}:${ref.tag} has no ${platform} image (it has: ${has.join(', ') || 'none'})`, 'not-found');
@@ -22,34 +23,9 @@ export async function resolvePlatformDigest(client: RegistryClient, ref: ImageRe
   }
   if (manifest.config?.digest) {
     const config = (await client.blobJson(ref.repository, manifest.config.digest)) as PlatformDescriptor;
-    if (config.architecture && config.os && !matches(config, want)) {
+    if (config.architecture && config.os && !matchesPlatform(config, want)) {
       throw new RegistryError(`${client.describe(ref.repository)}:${ref.tag} is a single-platform image for ${formatPlatform(config)}, not ${platform}`, 'not-found');
     }
   }
   return manifest.digest;
-}
-
-export function parsePlatform(platform: string): PlatformDescriptor {
-  const [os, architecture, variant] = platform.split('/');
-  return { os, architecture, variant };
-}
-
-function formatPlatform(p: PlatformDescriptor | undefined): string {
-  if (!p) return 'unknown/unknown';
-  return [p.os ?? 'unknown', p.architecture ?? 'unknown', ...(p.variant ? [p.variant] : [])].join('/');
-}
-
-/** arm64 images often say variant v8; a request without a variant accepts any, preferring none or the default. */
-const DEFAULT_VARIANT: Record<string, string> = { arm64: 'v8', arm: 'v7' };
-
-function matches(have: PlatformDescriptor, want: PlatformDescriptor): boolean {
-  if (have.os !== want.os || have.architecture !== want.architecture) return false;
-  if (!want.variant) return true;
-  return (have.variant ?? DEFAULT_VARIANT[have.architecture ?? '']) === want.variant;
-}
-
-function pickChild(children: ManifestDescriptor[], want: PlatformDescriptor): ManifestDescriptor | undefined {
-  const candidates = children.filter((c) => c.platform && matches(c.platform, want));
-  const preferred = candidates.find((c) => !c.platform!.variant || c.platform!.variant === DEFAULT_VARIANT[want.architecture ?? '']);
-  return preferred ?? candidates[0];
 }

@@ -1,3 +1,4 @@
+import { parsePlatform, pickPlatformChild } from './platform-match';
 import { RegistryError, type ManifestDescriptor, type RegistryClient } from './registry-client';
 
 /** What a tag names right now, read fresh from the registry (never from the client's per-run manifest cache). */
@@ -24,7 +25,7 @@ export async function readTaggedImage(client: RegistryClient, repository: string
   let { bytes, digest } = found;
   let json = JSON.parse(bytes.toString('utf8')) as { manifests?: ManifestDescriptor[]; config?: ManifestDescriptor };
   if (!json.config && json.manifests) {
-    const child = json.manifests.find((m) => matchesPlatform(m, platform));
+    const child = pickPlatformChild(json.manifests, parsePlatform(platform));
     if (!child) return { digest, labels: {} };
     ({ bytes, digest } = await client.manifestBytes(repository, child.digest));
     json = JSON.parse(bytes.toString('utf8')) as typeof json;
@@ -32,9 +33,4 @@ export async function readTaggedImage(client: RegistryClient, repository: string
   if (!json.config) return { digest, labels: {} };
   const config = (await client.blobJson(repository, json.config.digest)) as { config?: { Labels?: Record<string, string> | null } };
   return { digest, labels: config.config?.Labels ?? {} };
-}
-
-function matchesPlatform(m: ManifestDescriptor, platform: string): boolean {
-  const [os, architecture, variant] = platform.split('/');
-  return m.platform?.os === os && m.platform?.architecture === architecture && (!variant || m.platform?.variant === variant);
 }
