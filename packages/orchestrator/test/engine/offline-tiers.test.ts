@@ -11,8 +11,8 @@ import { engineFixture, type EngineFixture } from '../support/engine-fixture';
 
 /**
  * Issue 9, point 8: the offline stack has the real fragments' tiers. Built for real, then the Dynamo source is
- * edited: every framework node (and NIXL) stays up to date, Dynamo, every runtime, every dev image and the frontend
- * rebuild, and the rebuilt runtime still runs the untouched backend with the new Dynamo.
+ * edited: every framework node (and NIXL) stays up to date, Dynamo, every runtime, every dev image, the frontend and
+ * the planner rebuild, and the rebuilt runtime still runs the untouched backend with the new Dynamo.
  */
 describe('the offline stack in tiers, through the real engine', () => {
   let fx: EngineFixture;
@@ -27,12 +27,12 @@ describe('the offline stack in tiers, through the real engine', () => {
   });
 
   const build = async () => {
-    const plan = await makePlan(loadGraph({ root, profile: 'local' }), { targets: ['dev', 'frontend'], platforms: ['linux/amd64'] });
+    const plan = await makePlan(loadGraph({ root, profile: 'local' }), { targets: ['dev', 'frontend', 'planner'], platforms: ['linux/amd64'] });
     const result = await buildPlan(fx.engine, plan, { parallel: 2, networkMode: 'none', extraLabels: fx.labels, progress: fx.progress() });
     return { plan, outcomes: Object.fromEntries(result.results.map((r) => [r.build.key, r.outcome])) };
   };
 
-  it('editing the Dynamo source leaves every backend node up to date; runtime, dev and frontend rebuild', async () => {
+  it('editing the Dynamo source leaves every backend node up to date; runtime, dev, frontend and planner rebuild', async () => {
     const first = await build();
     expect(Object.values(first.outcomes).filter((o) => o !== 'built' && o !== 'up to date')).toEqual([]);
 
@@ -51,6 +51,7 @@ describe('the offline stack in tiers, through the real engine', () => {
       'dev.sglang': 'built',
       'dev.trtllm': 'built',
       frontend: 'built',
+      planner: 'built',
     });
     // The backend image is the same one; the new runtime serves it with NIXL moving the KV cache.
     const backendTag = (id: string) => second.plan.builds.find((b) => b.key === id)!.tag;
