@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { Document, LineCounter, isMap, isScalar, parseDocument, visit } from 'yaml';
+import { Document, LineCounter, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { UserError, UserErrors } from '../errors/user-error';
+import { fieldKey, type FieldLines } from './field-lines';
 
 /** A validated config file and a way to point at any of its fields for later (semantic) errors. */
 export interface LoadedConfig<T> {
@@ -9,6 +10,8 @@ export interface LoadedConfig<T> {
   value: T;
   /** 1-based line of the field at `path` (or of its nearest existing parent); undefined for an empty document. */
   lineOf(path: readonly (string | number)[]): number | undefined;
+  /** The line of every field the document has, so lineOf can be answered without the document (see field-lines). */
+  fieldLines?(): FieldLines;
 }
 
 /**
@@ -63,7 +66,26 @@ export function parseYamlConfig<S extends z.ZodType>(text: string, schema: S, di
       }),
     );
   }
-  return { file: displayName, value: result.data, lineOf };
+  return { file: displayName, value: result.data, lineOf, fieldLines: () => collectFieldLines(doc, lineCounter) };
+}
+
+/** lineOfPath of every path the document holds (map keys and sequence items, at every depth, and the root). */
+function collectFieldLines(doc: Document, lineCounter: LineCounter): FieldLines {
+  const lines: FieldLines = {};
+  const record = (path: (string | number)[]) => {
+    const line = lineOfPath(doc, lineCounter, path);
+    if (line !== undefined) lines[fieldKey(path)] = line;
+  };
+  const walk = (node: unknown, path: (string | number)[]) => {
+    record(path);
+    if (isMap(node)) {
+      for (const pair of node.items) walk(pair.value, [...path, isScalar(pair.key) ? String(pair.key.value) : String(pair.key)]);
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => walk(item, [...path, i]));
+    }
+  };
+  walk(doc.contents, []);
+  return lines;
 }
 
 /**

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { DockerfileParser } from 'dockerfile-ast';
 import { UserError } from '../errors/user-error';
 
 /** What the orchestrator needs to know about a Dockerfile, read with a real parser (dockerfile-ast), not regexes. */
@@ -47,6 +46,9 @@ export function readDockerfileFacts(file: string, displayName = file): Dockerfil
 }
 
 export function parseDockerfileFacts(text: string, displayName: string): DockerfileFacts {
+  // Required here, not at the top: the graph needs AUTOMATIC_PLATFORM_ARGS on every run, the parser only when the
+  // parse cache does not know this Dockerfile (see workspace/parsed-config-cache.ts).
+  const { DockerfileParser } = require('dockerfile-ast') as typeof import('dockerfile-ast');
   const dockerfile = DockerfileParser.parse(text);
   const globalArgs = new Map<string, ArgDeclaration>();
   const allArgs = new Map<string, ArgDeclaration>();

@@ -1,6 +1,6 @@
 import { UserError } from '../errors/user-error';
 import type { FragmentGraph, GraphNode } from '../graph/fragment-graph';
-import { digestCacheDir } from '../hash/cache-location';
+import { digestCacheDir } from '../workspace/cache-location';
 import { DigestCache } from '../hash/digest-cache';
 import { hashNode, listNodeContext, type NodeHash } from '../hash/node-hash';
 import type { PlanJson } from '../schema/plan-schema';

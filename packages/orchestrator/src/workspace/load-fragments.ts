@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readYamlConfig } from '../config/read-yaml-config';
-import { readDockerfileFacts, type DockerfileFacts } from '../dockerfile/dockerfile-facts';
+import type { DockerfileFacts } from '../dockerfile/dockerfile-facts';
 import { UserError, UserErrors } from '../errors/user-error';
-import { FragmentSchema, type FragmentConfig } from '../schema/fragment-schema';
+import type { FragmentConfig } from '../schema/fragment-schema';
+import { directConfigReader, type ConfigReader } from './config-reader';
 import { FRAGMENTS_DIR, FRAGMENT_FILE, displayPath } from './paths';
 
 /** One `fragments/<name>/` folder: its validated config and its parsed Dockerfile. */
@@ -26,7 +26,7 @@ const FRAGMENT_NAME = /^[a-z0-9][a-z0-9._-]*$/;
  * Loads every fragment under `<root>/fragments/`. All problems are collected and reported together, so a contributor
  * fixes every broken fragment in one pass.
  */
-export function loadFragments(root: string): Fragment[] {
+export function loadFragments(root: string, reader: ConfigReader = directConfigReader): Fragment[] {
   const dir = join(root, FRAGMENTS_DIR);
   if (!existsSync(dir)) {
     throw new UserError(`no ${FRAGMENTS_DIR}/ folder in ${root}`, {}, 'create fragments/<name>/ with a Dockerfile and a fragment.yaml');
@@ -56,7 +56,7 @@ export function loadFragments(root: string): Fragment[] {
       continue;
     }
     try {
-      const loaded = readYamlConfig(configPath, FragmentSchema, configFile);
+      const loaded = reader.yaml('fragment', configPath, configFile);
       fragments.push({
         name,
         dir: folder,
@@ -65,7 +65,7 @@ export function loadFragments(root: string): Fragment[] {
         dockerfile: dockerfilePath,
         config: loaded.value,
         lineOf: loaded.lineOf,
-        facts: readDockerfileFacts(dockerfilePath, dockerfileDisplay),
+        facts: reader.dockerfile(dockerfilePath, dockerfileDisplay),
       });
     } catch (e) {
       if (e instanceof UserErrors) errors.push(...e.errors);

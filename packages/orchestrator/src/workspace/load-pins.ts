@@ -1,8 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readYamlConfig, type LoadedConfig } from '../config/read-yaml-config';
+import type { LoadedConfig } from '../config/read-yaml-config';
 import { UserError } from '../errors/user-error';
-import { PinsLockSchema, PinsSchema, type PinsConfig, type PinsLock } from '../schema/pins-schema';
+import type { PinsConfig, PinsLock } from '../schema/pins-schema';
+import { directConfigReader, type ConfigReader } from './config-reader';
 import { LOCK_FILE, PINS_FILE, PROFILES_DIR, displayPath } from './paths';
 
 /** Which file a pin came from, so errors and plans can say "pins.yaml" or "profiles/local.yaml". */
@@ -29,9 +30,9 @@ export interface EffectivePins {
 
 const DEFAULT_PLATFORMS = ['linux/amd64'];
 
-export function loadPins(root: string, profile?: string): EffectivePins {
+export function loadPins(root: string, profile?: string, reader: ConfigReader = directConfigReader): EffectivePins {
   const pinsFile = join(root, PINS_FILE);
-  const base = readYamlConfig(pinsFile, PinsSchema, displayPath(root, pinsFile));
+  const base = reader.yaml('pins', pinsFile, displayPath(root, pinsFile));
   const layers: LoadedConfig<PinsConfig>[] = [base];
   const files = [PINS_FILE];
   if (profile) {
@@ -43,11 +44,11 @@ export function loadPins(root: string, profile?: string): EffectivePins {
         `available profiles: ${listProfiles(root).join(', ') || '(none)'}`,
       );
     }
-    layers.push(readYamlConfig(profileFile, PinsSchema, displayPath(root, profileFile)));
+    layers.push(reader.yaml('pins', profileFile, displayPath(root, profileFile)));
     files.push(displayPath(root, profileFile));
   }
   const lockFile = join(root, LOCK_FILE);
-  const lock = existsSync(lockFile) ? readYamlConfig(lockFile, PinsLockSchema, LOCK_FILE).value : { images: {}, downloads: {} };
+  const lock = existsSync(lockFile) ? reader.yaml('pins-lock', lockFile, LOCK_FILE).value : { images: {}, downloads: {} };
 
   const pins: EffectivePins = {
     platforms: DEFAULT_PLATFORMS,

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isSettled, RACY_WINDOW_NS, type FileStamp } from '../../../src/context/file-stamp';
-import { digestCacheDir } from '../../../src/hash/cache-location';
+import { digestCacheDir } from '../../../src/workspace/cache-location';
 import { DIGEST_CACHE_FILE, DigestCache } from '../../../src/hash/digest-cache';
 import { decodeCacheFile, encodeCacheFile } from '../../../src/hash/digest-cache-file';
 import { makePlan } from '../../../src/plan/make-plan';
