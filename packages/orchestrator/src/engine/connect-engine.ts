@@ -18,6 +18,8 @@ export interface EngineConnection {
    * all of them together. Absent for ssh:// and https:// engines, which go through dockerode.
    */
   plainHttp?: PlainHttpTarget;
+  /** The engine's GOARCH as /version reported it (`amd64`, `arm64`, `arm`, …), if it did. */
+  goArch?: string;
 }
 
 const DEFAULT_SOCKETS = ['/var/run/docker.sock', ...(process.env.XDG_RUNTIME_DIR ? [`${process.env.XDG_RUNTIME_DIR}/docker.sock`] : [])];
@@ -42,25 +44,28 @@ export async function connectEngine(dockerHost = process.env.DOCKER_HOST): Promi
   );
 }
 
-/** Connects to one address (a `unix://` path or `tcp://`/`ssh://` URL); rejects if it does not answer /_ping. */
+/** Connects to one address (a `unix://` path or `tcp://`/`ssh://` URL); rejects if it does not answer /version. */
 export async function tryEngine(address: string): Promise<EngineConnection> {
   const options = dockerOptions(address);
   if (options.socketPath && !existsSync(options.socketPath)) throw new Error('no such socket');
   const plainHttp = plainHttpTarget(options);
-  let apiVersion: string;
+  // One request answers both questions every run asks: the API version and the architecture (GET /info, the other
+  // source of the latter, costs dockerd two to three times as much: about 45 ms of a 250 ms no-op build here).
+  let version: { ApiVersion?: unknown; Arch?: unknown };
   if (plainHttp) {
-    const ping = await plainGet(plainHttp, '/_ping', 5000);
-    if (ping.statusCode !== 200) throw new Error(`/_ping answered HTTP ${ping.statusCode}`);
-    apiVersion = ((await plainGet(plainHttp, '/version', 5000)).json as { ApiVersion: string }).ApiVersion;
+    const answer = await plainGet(plainHttp, '/version', 5000);
+    if (answer.statusCode !== 200) throw new Error(`/version answered HTTP ${answer.statusCode}`);
+    version = (answer.json ?? {}) as typeof version;
   } else {
-    const probe = new (dockerode())({ ...options, timeout: 5000 });
-    await probe.ping();
-    apiVersion = (await probe.version()).ApiVersion;
+    version = await new (dockerode())({ ...options, timeout: 5000 }).version();
   }
+  if (typeof version.ApiVersion !== 'string') throw new Error('/version answered without an API version: is this a Docker engine?');
+  const apiVersion = version.ApiVersion;
   let docker: Docker | undefined;
   return {
     address,
     apiVersion,
+    goArch: typeof version.Arch === 'string' ? version.Arch : undefined,
     plainHttp,
     // Keep-alive connections make BuildKit builds with streamed tar bodies hang intermittently (docker-modem#196).
     get docker() {

@@ -14,13 +14,43 @@ export function imageExists(engine: EngineConnection, ref: string): Promise<bool
   return exists(engine, `/images/${encodeURIComponent(ref)}/json`, `asking for image ${ref}`, () => engine.docker.getImage(ref).inspect());
 }
 
+/**
+ * Which of `refs` the engine holds, in one request (GET /images/json filtered by reference) instead of one inspect
+ * each. Only exact matches of an image's RepoTags count: a ref this misses is asked about again with imageExists
+ * by the caller, so the answer never depends on how the engine's filter normalizes names.
+ */
+export function presentTags(engine: EngineConnection, refs: readonly string[]): Promise<Set<string>> {
+  if (refs.length === 0) return Promise.resolve(new Set());
+  const filters = JSON.stringify({ reference: [...refs] });
+  return onEngine(engine, `listing ${refs.length} images by tag`, async () => {
+    let images: { RepoTags?: string[] | null }[];
+    if (engine.plainHttp) {
+      const path = `/v${engine.apiVersion}/images/json?filters=${encodeURIComponent(filters)}`;
+      const { statusCode, json } = await plainGet(engine.plainHttp, path);
+      if (statusCode !== 200) throw httpStatus(engine, statusCode, '/images/json', json);
+      images = json as typeof images;
+    } else {
+      images = await engine.docker.listImages({ filters });
+    }
+    const wanted = new Set(refs);
+    return new Set(images.flatMap((image) => image.RepoTags ?? []).filter((tag) => wanted.has(tag)));
+  });
+}
+
 /** Whether the engine has the `bridge` network (GET /networks/bridge: 404 on dockerd --bridge=none). */
 export function hasBridgeNetwork(engine: EngineConnection): Promise<boolean> {
   return exists(engine, '/networks/bridge', 'asking for the bridge network', () => engine.docker.getNetwork('bridge').inspect());
 }
 
-/** The engine machine's architecture as `uname -m` says it (`x86_64`, `aarch64`). */
+/** GOARCH values that name the machine unambiguously (`arm` and `386` may run on a 64-bit kernel: ask /info). */
+const MACHINE_GOARCH = new Set(['amd64', 'arm64', 'ppc64le', 's390x', 'riscv64']);
+
+/**
+ * The engine machine's architecture: its GOARCH from the connection's /version answer where that names the machine,
+ * else `uname -m` as GET /info says it (`x86_64`, `aarch64`, `armv7l`; see normalizeArch).
+ */
 export function engineArchitecture(engine: EngineConnection): Promise<string> {
+  if (engine.goArch && MACHINE_GOARCH.has(engine.goArch)) return Promise.resolve(engine.goArch);
   return onEngine(engine, 'asking the engine what it runs on (GET /info)', async () => {
     if (engine.plainHttp) {
       const { statusCode, json } = await plainGet(engine.plainHttp, `/v${engine.apiVersion}/info`);

@@ -89,6 +89,7 @@ export async function buildPlan(engines: EngineChoice, plan: Plan, options: Buil
         secretsFor: (b: PlannedBuild) => secretsForBuild(b, withSccacheConfig(options.secrets, options.sccache, b.platform)),
         onSccacheStats: (b: PlannedBuild, stats: SccacheStats) => sccache.set(b.key, stats),
         onSteps: (b: PlannedBuild, s: BuildSteps) => steps.set(b.key, s),
+        checkedTags: plan.builds.filter((b) => engineFor(b.platform) === engine).map((b) => b.tag),
       };
       builder = options.registry
         ? new RegistryBuilder(engine, options.registry, plan, { ...engineOptions, cacheTags: options.cacheTags ?? options.tags ?? [] })

@@ -16,7 +16,7 @@ import { consumeEngineResponse, EngineStreamError } from '../engine/consume-resp
 import { engineError } from '../engine/engine-error';
 import { isFragmentsError, type ErrorKind } from '../errors/fragments-error';
 import { classifySystemError } from '../errors/system-error';
-import { hasBridgeNetwork, imageExists } from '../engine/engine-queries';
+import { hasBridgeNetwork, imageExists, presentTags } from '../engine/engine-queries';
 import { ENGINE_HINT } from '../engine/engine-error';
 import { EnvironmentError } from '../errors/fragments-error';
 import { loadDockerCredentials } from '../registry/docker-credentials';
@@ -52,6 +52,11 @@ export interface EngineBuilderOptions {
   onSteps?(build: PlannedBuild, steps: BuildSteps): void;
   /** Per-build changes for registry mode: upstream references, extra tags, cache sources, extra args. */
   customize?(build: PlannedBuild): BuildCustomization;
+  /**
+   * Every tag `check` will be asked about: the first check asks the engine for all of them in one request (a no-op
+   * run is then one round trip, not one per node). Tags it does not confirm are inspected one by one.
+   */
+  checkedTags?: readonly string[];
 }
 
 export interface BuildCustomization {
@@ -70,9 +75,13 @@ export class EngineBuilder implements NodeBuilder {
     private readonly options: EngineBuilderOptions,
   ) {}
 
+  private present: Promise<Set<string>> | undefined;
+
   async check(build: PlannedBuild): Promise<'up to date' | undefined> {
     // --no-cache rebuilds everything planned: the hash tag is a cache too.
     if (this.options.noCache) return undefined;
+    const batch = this.options.checkedTags;
+    if (batch?.includes(build.tag) && (await (this.present ??= presentTags(this.engine, batch))).has(build.tag)) return 'up to date';
     return (await imageExists(this.engine, build.tag)) ? 'up to date' : undefined;
   }
 

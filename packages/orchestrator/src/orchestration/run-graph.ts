@@ -53,7 +53,7 @@ export async function runGraph(builds: readonly PlannedBuild[], builder: NodeBui
   // Every node's check (is its hash tag already there?) is asked at once, up front: they are independent reads, and
   // a no-op run is then one round of concurrent questions instead of one per graph level. A node still acts on its
   // answer only when its turn comes; a failed check fails that node then, as if asked at that moment.
-  const checks = new Map(builds.map((b) => [b.key, settle(builder.check(b))]));
+  const checks = new Map(builds.map((b) => [b.key, markHandled(builder.check(b))]));
 
   const finish = (result: NodeResult) => {
     results.set(result.build.key, result);
@@ -89,7 +89,7 @@ export async function runGraph(builds: readonly PlannedBuild[], builder: NodeBui
   const runOne = async (build: PlannedBuild) => {
     const started = Date.now();
     try {
-      const existing = await unsettle(checks.get(build.key)!);
+      const existing = await checks.get(build.key)!;
       if (existing) {
         finish({ build, outcome: existing, durationMs: Date.now() - started, startedAt: started, finishedAt: Date.now() });
       } else {
@@ -118,18 +118,11 @@ export async function runGraph(builds: readonly PlannedBuild[], builder: NodeBui
   return builds.map((b) => results.get(b.key) ?? { build: b, outcome: 'skipped', durationMs: 0 });
 }
 
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-/** Holds a rejection as a value until someone asks, so an answer nobody waits for yet is not an unhandled rejection. */
-function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
-  return promise.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
-}
-
-async function unsettle<T>(settled: Promise<Settled<T>>): Promise<T> {
-  const result = await settled;
-  if (result.ok) return result.value;
-  throw result.error;
+/**
+ * The promise itself, with a no-op handler attached: a rejection nobody awaits yet is then not an unhandled
+ * rejection (which would end the process), while awaiting it later still throws.
+ */
+function markHandled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }

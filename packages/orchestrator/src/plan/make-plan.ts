@@ -45,9 +45,14 @@ export interface PlanOptions {
 
 export const TAG_HEX_LENGTH = 16;
 
+/** The platforms a plan covers: those asked for, once each, else the host's. */
+export function planPlatforms(requested: readonly string[] | undefined): string[] {
+  return [...new Set(requested && requested.length > 0 ? requested : [hostPlatform()])];
+}
+
 export async function makePlan(graph: FragmentGraph, options: PlanOptions): Promise<Plan> {
   const ids = selectClosure(graph, options.targets);
-  const platforms = [...new Set(options.platforms && options.platforms.length > 0 ? options.platforms : [hostPlatform()])];
+  const platforms = planPlatforms(options.platforms);
   for (const platform of platforms) {
     for (const id of ids) {
       const node = graph.nodes.get(id)!;

@@ -7,7 +7,7 @@
 
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
 import type { Socket } from 'node:net';
 import type { EngineConnection } from '../engine/connect-engine';
 import { engineError } from '../engine/engine-error';
@@ -81,7 +81,9 @@ async function upgradeToH2c(engine: EngineConnection, headers: http.OutgoingHttp
   } else if (modem.protocol === 'http' || modem.protocol === undefined) {
     request = http.request({ ...common, host: modem.host, port: modem.port });
   } else if (modem.protocol === 'https') {
-    request = https.request({ ...common, host: modem.host, port: modem.port, ca: modem.ca, cert: modem.cert, key: modem.key, checkServerIdentity: modem.checkServerIdentity });
+    // Required here: TLS is for https engines only, and loading it is a visible part of every run's start-up.
+    const { request: httpsRequest } = require('node:https') as typeof import('node:https');
+    request = httpsRequest({ ...common, host: modem.host, port: modem.port, ca: modem.ca, cert: modem.cert, key: modem.key, checkServerIdentity: modem.checkServerIdentity });
   } else {
     throw new SessionUpgradeError(`BuildKit sessions over ${modem.protocol}:// engine connections are not supported (use a unix socket or tcp)`);
   }

@@ -168,17 +168,16 @@ export function parserCodeId(): string {
   return codeId;
 }
 
-/** The version in a package's own package.json, found above its entry point (exports may hide package.json). */
+/**
+ * The version in a package's own package.json, looked up the way node resolves a bare name (node_modules folders
+ * upwards from this file) but without require.resolve, whose exports handling costs more than the rest of the key.
+ */
 function packageVersion(lib: string): string {
-  try {
-    for (let dir = dirname(require.resolve(lib)); dirname(dir) !== dir; dir = dirname(dir)) {
-      const manifest = readJson(join(dir, 'package.json'));
-      if (manifest?.name === lib) return String(manifest.version);
-    }
-  } catch {
-    // not installed: the direct reader will say so when it is needed
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const manifest = readJson(join(dir, 'node_modules', lib, 'package.json'));
+    if (manifest?.name === lib) return String(manifest.version);
+    if (dirname(dir) === dir) return '?';
   }
-  return '?';
 }
 
 function readJson(file: string): { name?: string; version?: string } | undefined {

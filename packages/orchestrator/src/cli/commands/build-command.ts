@@ -37,7 +37,7 @@ export function registerBuildCommand(program: Command) {
     .option('--report <dir>', 'write DIR/build-report.json and DIR/build-report.md (table, critical path, Mermaid timeline); appended to $GITHUB_STEP_SUMMARY when set')
     .action(async (targets: string[], opts: BuildOptions, command: Command) => {
       // Required here, not at start-up: the engine client and the build machinery are for this command only.
-      const [{ makePlan }, { buildPlan }, { formatSummary }, { formatSccacheStats }, { describePlatformEngine, platformEngines }, { createProgressSink }, { TtyProgressSink }, { registryTarget }, { checkRequiredSecrets }, { parseSecretSpec, readSecrets, secretSpecsFromEnv }, { makeBuildReport }, { imageFacts, rebuildReasons }, { writeBuildReport }] =
+      const [{ makePlan, planPlatforms }, { buildPlan }, { formatSummary }, { formatSccacheStats }, { describePlatformEngine, platformEngines }, { createProgressSink, progressMode }, { registryTarget }, { checkRequiredSecrets }, { parseSecretSpec, readSecrets, secretSpecsFromEnv }] =
         await Promise.all([
           import('../../plan/make-plan'),
           import('../../orchestration/build-plan'),
@@ -45,16 +45,22 @@ export function registerBuildCommand(program: Command) {
           import('../../orchestration/sccache-stats'),
           import('../../engine/platform-engines'),
           import('../../progress/create-sink'),
-          import('../../progress/tty-sink'),
           import('../../registry/registry-target'),
           import('../../orchestration/build-secrets'),
           import('../../orchestration/secret-spec'),
-          import('../../report/build-report'),
-          import('../../report/report-facts'),
-          import('../../report/write-report'),
         ]);
+      // The report's modules only when a report is asked for.
+      const reporting = opts.report
+        ? await Promise.all([import('../../report/build-report'), import('../../report/report-facts'), import('../../report/write-report')])
+        : undefined;
+      const platforms = planPlatforms(opts.platform ?? envPlatforms());
+      // Connecting (GET /version per engine: tens of ms on dockerd) overlaps reading the workspace and hashing. Its
+      // failure is reported only after the plan and the secrets are checked, as if it had been asked then: bad input
+      // is named before a broken engine.
+      const enginesAnswer = platformEngines(platforms);
+      enginesAnswer.catch(() => undefined);
       const graph = await graphFromOptions(command);
-      const plan = await makePlan(graph, { targets, platforms: opts.platform ?? envPlatforms() });
+      const plan = await makePlan(graph, { targets, platforms });
       if (opts.push && !opts.registry) {
         throw new UserError('--push needs a registry', { field: '--registry' }, 'pass --registry HOST[:PORT][/prefix] or set FRAGMENTS_REGISTRY');
       }
@@ -62,7 +68,7 @@ export function registerBuildCommand(program: Command) {
       // Secrets are read and checked before any engine is contacted: a missing one must not leave half a graph built.
       const secrets = readSecrets([...secretSpecsFromEnv(), ...(opts.secret ?? [])].map((s) => parseSecretSpec(s)));
       checkRequiredSecrets(plan, new Set(secrets.keys()));
-      const engines = await platformEngines(plan.platforms);
+      const engines = await enginesAnswer;
       for (const pe of engines.values()) {
         process.stderr.write(`${describePlatformEngine(pe)}\n`);
       }
@@ -74,13 +80,14 @@ export function registerBuildCommand(program: Command) {
       process.once('SIGINT', cancel);
       process.once('SIGTERM', cancel);
       try {
-        const progress = createProgressSink(process.stderr, { mode: opts.progress === 'auto' ? undefined : opts.progress });
+        const mode = progressMode(process.stderr, opts.progress === 'auto' ? undefined : opts.progress);
+        const progress = createProgressSink(process.stderr, { mode });
         // The live view redraws the lines it counted: a note written into it would be overdrawn, so it waits for the end.
         const deferredNotes: string[] = [];
-        const onNote = (text: string) => (progress instanceof TtyProgressSink ? deferredNotes.push(text) : process.stderr.write(`note: ${text}\n`));
+        const onNote = (text: string) => (mode === 'tty' ? deferredNotes.push(text) : process.stderr.write(`note: ${text}\n`));
         const engineFor = (platform: string) => engines.get(platform)!.engine;
         // Why each node will build must be read before the run: afterwards the engine holds the new image.
-        const reasons = opts.report && !registry ? await rebuildReasons(engineFor, plan, !opts.cache) : undefined;
+        const reasons = reporting && !registry ? await reporting[1].rebuildReasons(engineFor, plan, !opts.cache) : undefined;
         const started = Date.now();
         const result = await buildPlan(engineFor, plan, {
           parallel: Math.max(1, Number(opts.parallel) || 1),
@@ -114,7 +121,8 @@ export function registerBuildCommand(program: Command) {
         if (result.indexes.length > 0) process.stdout.write(`image indexes: ${result.indexes.join(' ')}\n`);
         if (result.tagged.length > 0) process.stdout.write(`tagged: ${result.tagged.join(' ')}\n`);
         else if (!result.ok && (opts.tag ?? []).length > 0) process.stdout.write('no tag moved: the graph did not fully succeed\n');
-        if (opts.report) {
+        if (opts.report && reporting) {
+          const [{ makeBuildReport }, { imageFacts }, { writeBuildReport }] = reporting;
           const report = makeBuildReport({
             plan,
             results: result.results,
