@@ -66,27 +66,8 @@ export async function openBuildSession(
 }
 
 async function upgradeToH2c(engine: EngineConnection, headers: http.OutgoingHttpHeaders, timeoutMs: number): Promise<Socket> {
-  const modem = engine.docker.modem as DockerModemLike;
-  const socketPath =
-    typeof modem.getSocketPath === 'function'
-      ? await modem.getSocketPath()
-      : typeof modem.socketPath === 'function'
-        ? await modem.socketPath()
-        : modem.socketPath;
   const path = `/v${engine.apiVersion}/session`;
-  let request: http.ClientRequest;
-  const common = { method: 'POST', path, headers, agent: false as const };
-  if (socketPath) {
-    request = http.request({ ...common, socketPath });
-  } else if (modem.protocol === 'http' || modem.protocol === undefined) {
-    request = http.request({ ...common, host: modem.host, port: modem.port });
-  } else if (modem.protocol === 'https') {
-    // Required here: TLS is for https engines only, and loading it is a visible part of every run's start-up.
-    const { request: httpsRequest } = require('node:https') as typeof import('node:https');
-    request = httpsRequest({ ...common, host: modem.host, port: modem.port, ca: modem.ca, cert: modem.cert, key: modem.key, checkServerIdentity: modem.checkServerIdentity });
-  } else {
-    throw new SessionUpgradeError(`BuildKit sessions over ${modem.protocol}:// engine connections are not supported (use a unix socket or tcp)`);
-  }
+  const request = await sessionRequest(engine, { method: 'POST', path, headers, agent: false as const });
 
   return new Promise<Socket>((resolve, reject) => {
     let settled = false;
@@ -134,6 +115,30 @@ async function upgradeToH2c(engine: EngineConnection, headers: http.OutgoingHttp
     });
     request.end();
   });
+}
+
+/**
+ * The upgrade request: straight to the engine's socket or tcp port when it speaks plain HTTP (no dockerode loaded);
+ * else where dockerode's modem connects (https with its TLS material; ssh:// is refused).
+ */
+async function sessionRequest(engine: EngineConnection, common: http.RequestOptions & { path: string }): Promise<http.ClientRequest> {
+  const plain = engine.plainHttp;
+  if (plain) return http.request({ ...common, ...('socketPath' in plain ? { socketPath: plain.socketPath } : { host: plain.host, port: plain.port }) });
+  const modem = engine.docker.modem as DockerModemLike;
+  const socketPath =
+    typeof modem.getSocketPath === 'function'
+      ? await modem.getSocketPath()
+      : typeof modem.socketPath === 'function'
+        ? await modem.socketPath()
+        : modem.socketPath;
+  if (socketPath) return http.request({ ...common, socketPath });
+  if (modem.protocol === 'http' || modem.protocol === undefined) return http.request({ ...common, host: modem.host, port: modem.port });
+  if (modem.protocol === 'https') {
+    // Required here: TLS is for https engines only, and loading it is a visible part of every run's start-up.
+    const { request: httpsRequest } = require('node:https') as typeof import('node:https');
+    return httpsRequest({ ...common, host: modem.host, port: modem.port, ca: modem.ca, cert: modem.cert, key: modem.key, checkServerIdentity: modem.checkServerIdentity });
+  }
+  throw new SessionUpgradeError(`BuildKit sessions over ${modem.protocol}:// engine connections are not supported (use a unix socket or tcp)`);
 }
 
 /** The docker-modem fields we read (dockerode types `modem` as any). */

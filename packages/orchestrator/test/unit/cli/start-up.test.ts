@@ -1,47 +1,20 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadedPackages as loadedIn } from '../../support/loaded-packages';
 import { tempWorkspace, validWorkspaceFiles, type TempWorkspace } from '../../support/temp-workspace';
 
-const src = join(__dirname, '../../../src');
-
-/**
- * Runs the CLI from its TypeScript sources in a fresh Node process (each .ts file transpiled on require, so the test
- * never sees a stale dist/) and returns the packages it loaded: what `require.cache` holds once the command ended.
- */
+/** Packages a CLI run loads, with its own parse and digest caches (a fresh empty folder unless one is given). */
 function loadedPackages(args: string[], cwd: string, extraRequire?: string, cacheDir?: string): string[] {
-  // Without a cache folder given, a new empty one: the run parses every file (a cold start).
-  if (!cacheDir) {
-    const fresh = mkdtempSync(join(tmpdir(), 'fragments-cache-'));
-    try {
-      return loadedPackages(args, cwd, extraRequire, fresh);
-    } finally {
-      rmSync(fresh, { recursive: true, force: true });
-    }
+  if (cacheDir) return loadedIn(args, cwd, { extraRequire, env: { FRAGMENTS_CACHE_DIR: cacheDir } });
+  const fresh = mkdtempSync(join(tmpdir(), 'fragments-cache-'));
+  try {
+    return loadedIn(args, cwd, { extraRequire, env: { FRAGMENTS_CACHE_DIR: fresh } });
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
   }
-  const script = `
-    const ts = require(${JSON.stringify(require.resolve('typescript'))});
-    const fs = require('node:fs');
-    require.extensions['.ts'] = (module, file) => {
-      const out = ts.transpileModule(fs.readFileSync(file, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
-      module._compile(out.outputText, file);
-    };
-    const before = new Set(Object.keys(require.cache));
-    ${extraRequire ? `require(${JSON.stringify(require.resolve(extraRequire))});` : ''}
-    require(${JSON.stringify(join(src, 'cli/main.ts'))}).main(${JSON.stringify(args)}).then((code) => {
-      const names = new Set();
-      for (const file of Object.keys(require.cache)) {
-        if (before.has(file)) continue;
-        const m = /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(file.split('node_modules/').length > 1 ? 'node_modules/' + file.split('node_modules/').pop() : '');
-        if (m && m[1] !== 'typescript') names.add(m[1]);
-      }
-      process.stderr.write('exit ' + code + '\\n');
-      process.stdout.write(JSON.stringify([...names].sort()));
-    });`;
-  const out = execFileSync(process.execPath, ['-e', script], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FRAGMENTS_CACHE_DIR: cacheDir } });
-  return JSON.parse(out.slice(out.lastIndexOf('[')));
 }
+
 
 const ENGINE_CLIENT = ['dockerode', 'docker-modem', '@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs', 'ssh2'];
 
