@@ -26,15 +26,29 @@ export function sameStamp(a: FileStamp, b: FileStamp): boolean {
   return a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.ino === b.ino && a.dev === b.dev && a.mode === b.mode;
 }
 
-/** Writes the stamp's binary form at `offset` (the digest cache compares stamps as bytes). */
+/**
+ * Writes the stamp's binary form at `offset` (the digest cache compares stamps as bytes). Through a DataView: its
+ * 64-bit setters are engine built-ins, where Buffer's writeBigUInt64LE splits each value with BigInt arithmetic (a
+ * visible share of a 20,000-file warm plan). Same little-endian bytes either way.
+ */
 export function writeStamp(stamp: FileStamp, target: Buffer, offset = 0): Buffer {
-  target.writeBigUInt64LE(stamp.size, offset);
-  target.writeBigUInt64LE(stamp.mtimeNs, offset + 8);
-  target.writeBigUInt64LE(stamp.ctimeNs, offset + 16);
-  target.writeBigUInt64LE(BigInt.asUintN(64, stamp.ino), offset + 24);
-  target.writeBigUInt64LE(BigInt.asUintN(64, stamp.dev), offset + 32);
-  target.writeUInt32LE(Number(stamp.mode & 0xffffffffn), offset + 40);
+  const view = viewOf(target);
+  const at = target.byteOffset + offset;
+  view.setBigUint64(at, stamp.size, true);
+  view.setBigUint64(at + 8, stamp.mtimeNs, true);
+  view.setBigUint64(at + 16, stamp.ctimeNs, true);
+  view.setBigUint64(at + 24, BigInt.asUintN(64, stamp.ino), true);
+  view.setBigUint64(at + 32, BigInt.asUintN(64, stamp.dev), true);
+  view.setUint32(at + 40, Number(stamp.mode & 0xffffffffn), true);
   return target;
+}
+
+/** One DataView per underlying ArrayBuffer (scratch buffers are written once per file). */
+const views = new WeakMap<ArrayBufferLike, DataView>();
+function viewOf(target: Buffer): DataView {
+  let view = views.get(target.buffer);
+  if (!view) views.set(target.buffer, (view = new DataView(target.buffer)));
+  return view;
 }
 
 /**

@@ -35,5 +35,8 @@ function canonicalKeyOrder(keys: string[]): string[] {
 }
 
 function isArrayIndex(key: string): boolean {
+  // The first character rules out almost every key (context paths, ARG names) before the regular expression runs.
+  const first = key.charCodeAt(0);
+  if (!(first >= 48 && first <= 57)) return false;
   return /^(0|[1-9]\d*)$/.test(key) && Number(key) < 4294967295;
 }

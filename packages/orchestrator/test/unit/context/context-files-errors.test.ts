@@ -1,4 +1,12 @@
-import { promises as fs, symlinkSync } from 'node:fs';
+import * as fs from 'node:fs';
+import { symlinkSync } from 'node:fs';
+
+// node:fs's own exports cannot be spied on (non-configurable): the module is replaced by itself with a mockable
+// readlinkSync that behaves as the real one unless a test says otherwise.
+jest.mock('node:fs', () => {
+  const actual = jest.requireActual<typeof import('node:fs')>('node:fs');
+  return { ...actual, readlinkSync: jest.fn(actual.readlinkSync) };
+});
 import { join } from 'node:path';
 import { listContextFiles } from '../../../src/context/context-files';
 import { UserError } from '../../../src/errors/user-error';
@@ -13,12 +21,14 @@ describe('listContextFiles: a symlink that cannot be read', () => {
     symlinkSync('target', join(ws.root, 'link'));
   });
   afterEach(() => {
-    jest.restoreAllMocks();
+    jest.mocked(fs.readlinkSync).mockImplementation(jest.requireActual<typeof import('node:fs')>('node:fs').readlinkSync);
     ws.remove();
   });
 
   it('is a user error naming the link', async () => {
-    jest.spyOn(fs, 'readlink').mockRejectedValue(Object.assign(new Error("EACCES: permission denied, readlink 'link'"), { code: 'EACCES' }));
+    jest.mocked(fs.readlinkSync).mockImplementation(() => {
+      throw Object.assign(new Error("EACCES: permission denied, readlink 'link'"), { code: 'EACCES' });
+    });
     const listing = listContextFiles({ contextDir: ws.root, dockerfilePath: join(ws.root, 'Dockerfile') });
     await expect(listing).rejects.toBeInstanceOf(UserError);
     await expect(listContextFiles({ contextDir: ws.root, dockerfilePath: join(ws.root, 'Dockerfile') })).rejects.toThrow(/cannot read the symlink link in the build context: EACCES/);
