@@ -70,6 +70,14 @@ try {
   console.log(`  first fragments plan (fills the digest cache, whole CLI): ${first.wall.toFixed(2)} s`);
   console.log(`  warm fragments plan (whole CLI, median of ${runs}): ${warm.wall.toFixed(3)} s, ${warm.cpu.toFixed(2)} s CPU, peak RSS ${warm.rssMb.toFixed(0)} MB; node -e 0: ${node.wall.toFixed(3)} s, ${node.cpu.toFixed(2)} s CPU`);
   console.log(`  ratio: ${ratio(warm.wall, node.wall)} node -e 0 (CPU ${ratio(warm.cpu, node.cpu)})  (${verdict(warm.wall / node.wall, 3)})`);
+  // The floor of any warm plan that checks every file, as git's index does: a node process that only walks the
+  // context (readdir) and lstats each file, keeping nothing.
+  const floorScript = `
+    const fs = require('node:fs'); const path = require('node:path');
+    const walk = (dir) => { for (const e of fs.readdirSync(dir, { withFileTypes: true })) { const p = path.join(dir, e.name); fs.lstatSync(p, { bigint: true }); if (e.isDirectory()) walk(p); } };
+    walk(${JSON.stringify(ctx)});`;
+  const { ours: floor, base: node2 } = measureAgainst(runs, [process.execPath, ['-e', floorScript]], nodeE0);
+  console.log(`  floor, a bare walk + lstat of every file (no hashing, no cache, no CLI): ${floor.wall.toFixed(3)} s = ${ratio(floor.wall, node2.wall)} node -e 0; the warm plan is ${ratio(warm.wall, floor.wall)} of it`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { AUTOMATIC_PLATFORM_ARGS } from '../dockerfile/dockerfile-facts';
 import { UserError, UserErrors } from '../errors/user-error';
 import type { Fragment } from '../workspace/load-fragments';
@@ -99,6 +99,14 @@ function makeNode(root: string, fragment: Fragment, variant: Variant, pins: Effe
   }
   if (!existsSync(node.contextDir) || !statSync(node.contextDir).isDirectory()) {
     errors.add(new UserError(`context folder ${displayPath(root, node.contextDir)} does not exist`, at('context'), 'context is relative to the fragment folder'));
+  } else if (isStrictAncestor(node.contextDir, resolve(root))) {
+    // A folder above the workspace (at worst "/": the whole machine, /proc included) would be listed, hashed and
+    // sent on every build, the workspace itself with it. The workspace root, or any folder beside it, is fine.
+    errors.add(new UserError(
+      `context ${node.contextDir} holds the whole workspace ${resolve(root)} and more: every file under it would be hashed and sent`,
+      at('context'),
+      'point context at the workspace root or a folder inside or beside it',
+    ));
   }
   if (node.target && !fragment.facts.stages.includes(node.target)) {
     errors.add(new UserError(`target "${node.target}" is not a stage of ${fragment.dockerfileDisplay}`, at('target'), `stages: ${fragment.facts.stages.join(', ') || '(none named)'}`));
@@ -240,4 +248,10 @@ class ErrorList {
   throwIfAny() {
     if (this.errors.size > 0) throw new UserErrors([...this.errors.values()]);
   }
+}
+
+/** `dir` lies above `inner` (not equal to it). */
+function isStrictAncestor(dir: string, inner: string): boolean {
+  const rel = relative(dir, inner);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { UserError, UserErrors } from '../../../src/errors/user-error';
 import { loadGraph } from '../../../src/graph/load-graph';
 import { tempWorkspace, validWorkspaceFiles } from '../../support/temp-workspace';
@@ -38,6 +39,8 @@ const cases: [string, Record<string, string | null>, string[]][] = [
   ['missing Dockerfile', { [D('mid')]: null }, [D('mid'), 'missing Dockerfile']],
   ['Dockerfile without fragment.yaml', { [F('mid')]: null }, ['fragments/mid', 'no fragment.yaml']],
   ['Dockerfile without FROM', { [D('mid')]: 'ARG BASE\nARG MODE\nRUN true\n' }, [D('mid'), 'no FROM']],
+  ['context above the workspace', { [F('mid')]: 'image: test/mid\nuses: { BASE: base }\nargs: { MODE: release }\ncontext: ../../..\n' }, [`${F('mid')}:4`, 'context', 'holds the whole workspace']],
+  ['context at the file system root', { [F('mid')]: 'image: test/mid\nuses: { BASE: base }\nargs: { MODE: release }\ncontext: /\n' }, [`${F('mid')}:4`, 'context / holds the whole workspace']],
   ['cycle', { [F('base')]: 'image: test/base\nuses: { BASE_IMAGE: top.a }\npins: { TOOL_VERSION: tool }\n' }, ['cycle', 'base (fragments/base/fragment.yaml)', 'mid', 'top.a']],
   ['uses a fragment that does not exist', { [F('mid')]: 'image: test/mid\nuses: { BASE: bsae }\nargs: { MODE: release }\n' }, [`${F('mid')}:2`, 'uses.BASE', '"bsae", which does not exist', 'known fragments']],
   ['ARG bound but not declared', { [F('mid')]: 'image: test/mid\nuses: { BASE: base }\nargs: { MODE: release, EXTRA: x }\n' }, [`${F('mid')}:3`, 'args.EXTRA', 'does not declare it']],
@@ -80,6 +83,17 @@ describe('bad input names the file and the field or line', () => {
       expect(graph.order).toEqual(['base', 'mid', 'top.a', 'top.b']);
       expect(graph.nodes.get('top.b')!.image).toBe('test/top-b');
       expect(graph.nodes.get('top.b')!.uses).toEqual({ MID: 'mid' });
+    } finally {
+      ws.remove();
+    }
+  });
+});
+
+describe('contexts that are fine', () => {
+  it.each([['the workspace root', '../..'], ['a folder beside the fragment', '../base']])('%s (context: %s)', (_, context) => {
+    const ws = tempWorkspace({ ...validWorkspaceFiles(), [F('mid')]: `image: test/mid\nuses: { BASE: base }\nargs: { MODE: release }\ncontext: ${context}\n` });
+    try {
+      expect(loadGraph({ root: ws.root, parseCache: false }).nodes.get('mid')!.contextDir).toBe(join(ws.root, 'fragments/mid', context));
     } finally {
       ws.remove();
     }
