@@ -1,3 +1,4 @@
+import { EnvironmentError } from '../errors/fragments-error';
 import { UserError, UserErrors } from '../errors/user-error';
 import { mapLimited } from './map-limited';
 import type { PinsLock } from '../schema/pins-schema';
@@ -46,8 +47,9 @@ interface Job {
 
 /**
  * Resolves every image tag (per platform, to the platform's manifest digest; see resolvePlatformDigest) and every
- * download (its sha256) of the effective pins. All-or-nothing: if any entry fails, every failure is thrown together
- * (as UserErrors naming pin key, platform and reference) and no lock is returned.
+ * download (its sha256) of the effective pins. All-or-nothing: if any entry fails, every failure is thrown together,
+ * each naming pin key, platform and reference (UserErrors; an EnvironmentError listing them all when a registry or
+ * the network failed), and no lock is returned.
  */
 export async function lockPins(pins: EffectivePins, options: LockOptions = {}): Promise<LockResult> {
   const jobs = listJobs(pins, options.only);
@@ -74,7 +76,7 @@ export async function lockPins(pins: EffectivePins, options: LockOptions = {}): 
     return resolvePlatformDigest(await client(ref.domain), ref, job.platform);
   };
 
-  const errors: (UserError | undefined)[] = [];
+  const errors: (UserError | EnvironmentError | undefined)[] = [];
   const results = await mapLimited(jobs.map((job, i) => [job, i] as const), options.concurrency ?? 4, async ([job, i]) => {
     try {
       return await resolve(job);
@@ -84,8 +86,12 @@ export async function lockPins(pins: EffectivePins, options: LockOptions = {}): 
       return undefined;
     }
   });
-  const failed = errors.filter((e): e is UserError => e !== undefined);
-  if (failed.length > 0) throw new UserErrors(failed);
+  const failed = errors.filter((e): e is UserError | EnvironmentError => e !== undefined);
+  if (failed.some((e) => e.kind === 'environment')) {
+    // Every failure is listed either way; the kind (and exit code) says a registry or the network failed.
+    throw new EnvironmentError(`cannot lock the pins:\n${failed.map((e) => e.format()).join('\n')}`);
+  }
+  if (failed.length > 0) throw new UserErrors(failed as UserError[]);
 
   const lock: PinsLock = {
     images: options.only === 'downloads' ? structuredClone(pins.lock.images) : {},
@@ -123,7 +129,11 @@ function listJobs(pins: EffectivePins, only?: LockSection): Job[] {
   return jobs.sort((a, b) => (a.section === b.section ? 0 : a.section === 'images' ? -1 : 1) || a.key.localeCompare(b.key) || a.platform.localeCompare(b.platform));
 }
 
-function jobError(pins: EffectivePins, job: Job, e: Error, credentials: CredentialStore): UserError {
+/**
+ * The failure, named by pin key, platform and the file:line that set it: a user error when the pin is wrong (no such
+ * tag or URL, missing login), an environment error when the registry or network failed (unreachable, 5xx, cut off).
+ */
+function jobError(pins: EffectivePins, job: Job, e: Error, credentials: CredentialStore): UserError | EnvironmentError {
   const source = pins.sources.get(`${job.section}.${job.key}`);
   const what = job.section === 'images' ? `cannot resolve image ${job.source}` : `cannot download ${job.source}`;
   const hint =
@@ -135,5 +145,8 @@ function jobError(pins: EffectivePins, job: Job, e: Error, credentials: Credenti
           protocol: 'the registry answered something unexpected; try again, or report it',
         }[e.reason]
       : 'check the URL in pins.yaml (or the profile)';
-  return new UserError(`${job.section}.${job.key} (${job.platform}): ${what}: ${e.message}`, { file: source?.file, line: source?.line }, hint);
+  const message = `${job.section}.${job.key} (${job.platform}): ${what}: ${e.message}`;
+  const environmental = e instanceof RegistryError ? e.reason === 'unreachable' || e.reason === 'protocol' : e instanceof DownloadError && e.failure === 'network';
+  if (environmental) return new EnvironmentError(message, { where: source ? `${source.file}${source.line ? `:${source.line}` : ''}` : undefined, hint, cause: e });
+  return new UserError(message, { file: source?.file, line: source?.line }, hint);
 }

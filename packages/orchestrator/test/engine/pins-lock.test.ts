@@ -197,7 +197,9 @@ describe('fragments pins lock against a real registry and a loopback file server
     );
     const before = readFileSync(join(ws.root, 'pins.lock.yaml'), 'utf8');
     const { code, stderr } = await cli(['--root', ws.root, 'pins', 'lock']);
-    expect(code).toBe(1);
+    // One registry is down: an environment failure (exit 3), listed with the user's own mistakes.
+    expect(code).toBe(3);
+    expect(stderr).toContain('cannot lock the pins:');
     expect(stderr).toContain(`pins.yaml:4: images.missing-tag (linux/amd64): cannot resolve image ${registry.host}/test/bb:nope: tag "nope" not found in ${registry.host}/test/bb (HTTP 404, MANIFEST_UNKNOWN)`);
     expect(stderr).toContain(`pins.yaml:5: images.missing-repo (linux/amd64): cannot resolve image ${registry.host}/test/none:1: tag "1" not found in ${registry.host}/test/none (HTTP 404, MANIFEST_UNKNOWN)`);
     expect(stderr).toContain(`pins.yaml:6: images.down (linux/amd64): cannot resolve image 127.0.0.1:${closed}/test/bb:1: cannot reach registry 127.0.0.1:${closed} (http://127.0.0.1:${closed}): ECONNREFUSED`);
@@ -209,6 +211,19 @@ describe('fragments pins lock against a real registry and a loopback file server
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(readFileSync(join(ws.root, 'pins.lock.yaml'), 'utf8')).toBe(before);
     expect(readdirSync(ws.root).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+
+  it('is a user error (exit 1) when only the pins are wrong, and an environment error (exit 3) when only the network is', async () => {
+    const closed = await freePort();
+    ws.write('pins.yaml', ['platforms: [linux/amd64]', 'images:', `  missing-tag: ${registry.host}/test/bb:nope`, ''].join('\n'));
+    const wrong = await cli(['--root', ws.root, 'pins', 'lock']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('pins.yaml:3: images.missing-tag (linux/amd64)');
+    ws.write('pins.yaml', ['platforms: [linux/amd64]', 'images:', `  down: 127.0.0.1:${closed}/test/bb:1`, ''].join('\n'));
+    const down = await cli(['--root', ws.root, 'pins', 'lock']);
+    expect(down.code).toBe(3);
+    expect(down.stderr).toContain(`pins.yaml:3: images.down (linux/amd64): cannot resolve image 127.0.0.1:${closed}/test/bb:1: cannot reach registry`);
+    expect(down.stderr).not.toMatch(/^\s+at /m);
   });
 
   it('refuses a bad --only', async () => {
