@@ -44,18 +44,25 @@ export async function connectEngine(dockerHost = process.env.DOCKER_HOST): Promi
   );
 }
 
-/** Connects to one address (a `unix://` path or `tcp://`/`ssh://` URL); rejects if it does not answer /version. */
+/** Connects to one address (a `unix://` path or `tcp://`/`ssh://` URL); rejects if it does not answer. */
 export async function tryEngine(address: string): Promise<EngineConnection> {
   const options = dockerOptions(address);
   if (options.socketPath && !existsSync(options.socketPath)) throw new Error('no such socket');
   const plainHttp = plainHttpTarget(options);
-  // One request answers both questions every run asks: the API version and the architecture (GET /info, the other
-  // source of the latter, costs dockerd two to three times as much: about 45 ms of a 250 ms no-op build here).
+  // The ping's API-Version header gives the version in one fast request (dockerd answers GET /version, which asks
+  // containerd and runc for theirs, in about 50 ms: a sixth of a no-op build). /version only when the header is
+  // missing; the architecture is asked for only when someone needs it (engineArchitecture).
   let version: { ApiVersion?: unknown; Arch?: unknown };
   if (plainHttp) {
-    const answer = await plainGet(plainHttp, '/version', 5000);
-    if (answer.statusCode !== 200) throw new Error(`/version answered HTTP ${answer.statusCode}`);
-    version = (answer.json ?? {}) as typeof version;
+    const ping = await plainGet(plainHttp, '/_ping', 5000);
+    if (ping.statusCode !== 200) throw new Error(`/_ping answered HTTP ${ping.statusCode}`);
+    const header = ping.headers['api-version'];
+    if (typeof header === 'string' && /^\d+\.\d+$/.test(header)) version = { ApiVersion: header };
+    else {
+      const answer = await plainGet(plainHttp, '/version', 5000);
+      if (answer.statusCode !== 200) throw new Error(`/version answered HTTP ${answer.statusCode}`);
+      version = (answer.json ?? {}) as typeof version;
+    }
   } else {
     version = await new (dockerode())({ ...options, timeout: 5000 }).version();
   }

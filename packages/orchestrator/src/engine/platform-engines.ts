@@ -18,12 +18,24 @@ export function engineVariable(platform: string): string {
   return `FRAGMENTS_ENGINE_${platform.replace(/^linux\//, '').replace(/\W/g, '_').toUpperCase()}`;
 }
 
+/** A platform's engine, connected, before anyone asked what machine it runs on. */
+export interface PlatformConnection {
+  platform: string;
+  engine: EngineConnection;
+  source: string;
+}
+
 /**
  * One engine per platform: `FRAGMENTS_ENGINE_<ARCH>` (a DOCKER_HOST-style address) when set — e.g. a native arm64
  * machine over ssh, as Dynamo's CI does, since compiling under QEMU is 5–8x slower — otherwise the default engine,
  * which builds foreign platforms under QEMU emulation (binfmt_misc, tools/ensure-qemu.sh).
  */
 export async function platformEngines(platforms: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Map<string, PlatformEngine>> {
+  return describeConnections(await platformConnections(platforms, env));
+}
+
+/** platformEngines without the architecture: what checking and building need (one fast request per engine). */
+export async function platformConnections(platforms: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Map<string, PlatformConnection>> {
   const byAddress = new Map<string, Promise<EngineConnection>>();
   const connect = (address: string | undefined) => {
     const key = address ?? '';
@@ -34,7 +46,7 @@ export async function platformEngines(platforms: readonly string[], env: NodeJS.
     }
     return pending;
   };
-  const result = new Map<string, PlatformEngine>();
+  const result = new Map<string, PlatformConnection>();
   for (const platform of platforms) {
     const variable = engineVariable(platform);
     const address = env[variable];
@@ -47,8 +59,17 @@ export async function platformEngines(platforms: readonly string[], env: NodeJS.
       }
       throw e;
     }
+    result.set(platform, { platform, engine, source: address ? variable : 'default engine' });
+  }
+  return result;
+}
+
+/** Adds what each engine's machine runs (GET /info unless the connection already knows), and so native or not. */
+export async function describeConnections(connections: ReadonlyMap<string, PlatformConnection>): Promise<Map<string, PlatformEngine>> {
+  const result = new Map<string, PlatformEngine>();
+  for (const { platform, engine, source } of connections.values()) {
     const engineArch = normalizeArch(await engineArchitecture(engine));
-    result.set(platform, { platform, engine, engineArch, native: platform === `linux/${engineArch}`, source: address ? variable : 'default engine' });
+    result.set(platform, { platform, engine, engineArch, native: platform === `linux/${engineArch}`, source });
   }
   return result;
 }

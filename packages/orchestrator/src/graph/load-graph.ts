@@ -1,9 +1,10 @@
+import { join } from 'node:path';
 import { buildGraph, type FragmentGraph } from './fragment-graph';
 import { digestCacheDir } from '../workspace/cache-location';
 import { directConfigReader, type ConfigReader } from '../workspace/config-reader';
 import { loadFragments } from '../workspace/load-fragments';
 import { loadPins } from '../workspace/load-pins';
-import { ParsedConfigCache } from '../workspace/parsed-config-cache';
+import { PARSED_CONFIG_CACHE_FILE, ParsedConfigCache } from '../workspace/parsed-config-cache';
 
 export interface LoadOptions {
   /** Workspace root (holds pins.yaml and fragments/). */
@@ -41,7 +42,7 @@ function openParseCache(root: string, env: NodeJS.ProcessEnv): ParsedConfigCache
 function sameCacheDir(graph: FragmentGraph, env: NodeJS.ProcessEnv, cache: ParsedConfigCache): boolean {
   try {
     const contexts = [...graph.nodes.values()].map((n) => n.contextDir);
-    return ParsedConfigCache.open(digestCacheDir(graph.root, contexts, env)).file === cache.file;
+    return join(digestCacheDir(graph.root, contexts, env), PARSED_CONFIG_CACHE_FILE) === cache.file;
   } catch {
     return false;
   }

@@ -19,6 +19,11 @@ import { runGraph, SUCCEEDED, type NodeBuilder, type NodeResult } from './run-gr
 
 export interface BuildPlanOptions {
   parallel: number;
+  /**
+   * Awaited once, before the first node that really builds (not before checks): e.g. to say which engine builds
+   * what. A run where everything is up to date never calls it.
+   */
+  beforeFirstBuild?: () => Promise<void>;
   networkMode?: string;
   extraLabels?: Record<string, string>;
   /** Human tags (e.g. `dev`, `1.2.0`) applied to every built node only after the whole plan succeeded. */
@@ -99,7 +104,14 @@ export async function buildPlan(engines: EngineChoice, plan: Plan, options: Buil
     }
     return builder;
   };
-  const routing: NodeBuilder = { check: (b) => builderFor(b).check(b), build: (b, signal) => builderFor(b).build(b, signal) };
+  let firstBuild: Promise<void> | undefined;
+  const routing: NodeBuilder = {
+    check: (b) => builderFor(b).check(b),
+    build: async (b, signal) => {
+      await (firstBuild ??= options.beforeFirstBuild?.() ?? Promise.resolve());
+      return builderFor(b).build(b, signal);
+    },
+  };
   const results = await runGraph(plan.builds, routing, {
     parallel: options.parallel,
     signal: options.signal,

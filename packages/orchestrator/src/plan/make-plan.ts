@@ -4,7 +4,7 @@ import { digestCacheDir } from '../workspace/cache-location';
 import { DigestCache } from '../hash/digest-cache';
 import { hashNode, listNodeContext, type NodeHash } from '../hash/node-hash';
 import type { PlanJson } from '../schema/plan-schema';
-import { hostPlatform } from './host-platform';
+import { planPlatforms } from './host-platform';
 import { resolveBuildArgs } from './resolve-build-args';
 import { selectClosure } from './select-nodes';
 
@@ -45,10 +45,6 @@ export interface PlanOptions {
 
 export const TAG_HEX_LENGTH = 16;
 
-/** The platforms a plan covers: those asked for, once each, else the host's. */
-export function planPlatforms(requested: readonly string[] | undefined): string[] {
-  return [...new Set(requested && requested.length > 0 ? requested : [hostPlatform()])];
-}
 
 export async function makePlan(graph: FragmentGraph, options: PlanOptions): Promise<Plan> {
   const ids = selectClosure(graph, options.targets);

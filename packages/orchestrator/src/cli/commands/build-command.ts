@@ -36,14 +36,20 @@ export function registerBuildCommand(program: Command) {
     .option('--secret <id=ID[,env=VAR|,src=FILE]>', "build secret for RUN --mount=type=secret, buildx's syntax (repeatable; also $FRAGMENTS_SECRETS, ';'-separated); never hashed, labelled or logged", (v: string, prev: string[] = []) => [...prev, v])
     .option('--report <dir>', 'write DIR/build-report.json and DIR/build-report.md (table, critical path, Mermaid timeline); appended to $GITHUB_STEP_SUMMARY when set')
     .action(async (targets: string[], opts: BuildOptions, command: Command) => {
-      // Required here, not at start-up: the engine client and the build machinery are for this command only.
-      const [{ makePlan, planPlatforms }, { buildPlan }, { formatSummary }, { formatSccacheStats }, { describePlatformEngine, platformEngines }, { createProgressSink, progressMode }, { registryTarget }, { checkRequiredSecrets }, { parseSecretSpec, readSecrets, secretSpecsFromEnv }] =
+      // Connecting comes first (GET /version per engine: tens of ms on dockerd), so that it overlaps loading the
+      // build machinery, reading the workspace and hashing. Its failure is reported only after the plan and the
+      // secrets are checked, as if it had been asked then: bad input is named before a broken engine.
+      const [{ describeConnections, describePlatformEngine, platformConnections }, { planPlatforms }] = await Promise.all([import('../../engine/platform-engines'), import('../../plan/host-platform')]);
+      const platforms = planPlatforms(opts.platform ?? envPlatforms());
+      const enginesAnswer = platformConnections(platforms);
+      enginesAnswer.catch(() => undefined);
+      // Required here, not at start-up: the build machinery is for this command only.
+      const [{ makePlan }, { buildPlan }, { formatSummary }, { formatSccacheStats }, { createProgressSink, progressMode }, { registryTarget }, { checkRequiredSecrets }, { parseSecretSpec, readSecrets, secretSpecsFromEnv }] =
         await Promise.all([
           import('../../plan/make-plan'),
           import('../../orchestration/build-plan'),
           import('../../orchestration/build-summary'),
           import('../../orchestration/sccache-stats'),
-          import('../../engine/platform-engines'),
           import('../../progress/create-sink'),
           import('../../registry/registry-target'),
           import('../../orchestration/build-secrets'),
@@ -53,25 +59,21 @@ export function registerBuildCommand(program: Command) {
       const reporting = opts.report
         ? await Promise.all([import('../../report/build-report'), import('../../report/report-facts'), import('../../report/write-report')])
         : undefined;
-      const platforms = planPlatforms(opts.platform ?? envPlatforms());
-      // Connecting (GET /version per engine: tens of ms on dockerd) overlaps reading the workspace and hashing. Its
-      // failure is reported only after the plan and the secrets are checked, as if it had been asked then: bad input
-      // is named before a broken engine.
-      const enginesAnswer = platformEngines(platforms);
-      enginesAnswer.catch(() => undefined);
       const graph = await graphFromOptions(command);
       const plan = await makePlan(graph, { targets, platforms });
       if (opts.push && !opts.registry) {
         throw new UserError('--push needs a registry', { field: '--registry' }, 'pass --registry HOST[:PORT][/prefix] or set FRAGMENTS_REGISTRY');
       }
       const registry = opts.push ? await registryTarget(opts.registry!) : undefined;
-      // Secrets are read and checked before any engine is contacted: a missing one must not leave half a graph built.
+      // Secrets are read and checked before any build starts: a missing one must not leave half a graph built.
       const secrets = readSecrets([...secretSpecsFromEnv(), ...(opts.secret ?? [])].map((s) => parseSecretSpec(s)));
       checkRequiredSecrets(plan, new Set(secrets.keys()));
       const engines = await enginesAnswer;
-      for (const pe of engines.values()) {
-        process.stderr.write(`${describePlatformEngine(pe)}\n`);
-      }
+      // Which engine builds what (and whether natively) is asked and said only before the first real build: a run
+      // where everything is up to date neither asks dockerd for GET /info (about 45 ms) nor prints it.
+      const announceEngines = async () => {
+        for (const pe of (await describeConnections(engines)).values()) process.stderr.write(`${describePlatformEngine(pe)}\n`);
+      };
       const controller = new AbortController();
       const cancel = (signal: string) => {
         process.stderr.write(`\n${signal}: canceling builds on the engine…\n`);
@@ -100,6 +102,7 @@ export function registerBuildCommand(program: Command) {
           secrets,
           sccache: plan.graph.pins.sccache,
           signal: controller.signal,
+          beforeFirstBuild: announceEngines,
           progress,
           onNote,
         });
