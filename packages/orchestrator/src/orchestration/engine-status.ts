@@ -32,17 +32,3 @@ export async function engineStatus(engine: EngineConnection, build: PlannedBuild
   return { state: 'will build', previous: { tag, changes: diffInputs(before, inputDigests(build)) } };
 }
 
-/** `Dockerfile, files: a.txt, src/b.c; args: MODE; upstream: BASE` — or `nothing recorded` when labels match. */
-export function describeChanges(changes: InputChanges): string {
-  const parts: string[] = [];
-  if (changes.dockerfile) parts.push('Dockerfile');
-  if (changes.target) parts.push('target');
-  if (changes.files.length > 0) parts.push(`files: ${abbreviate(changes.files)}`);
-  if (changes.args.length > 0) parts.push(`args: ${abbreviate(changes.args)}`);
-  if (changes.upstream.length > 0) parts.push(`upstream: ${abbreviate(changes.upstream)}`);
-  return parts.length > 0 ? parts.join('; ') : 'no recorded input differs (hash format or platform changed)';
-}
-
-function abbreviate(items: string[], max = 5): string {
-  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
-}

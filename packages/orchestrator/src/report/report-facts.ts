@@ -2,7 +2,8 @@
 // the run, while the engine still holds only the older images) and each image's size and layer count (after).
 
 import type { EngineConnection } from '../engine/connect-engine';
-import { describeChanges, engineStatus } from '../orchestration/engine-status';
+import { describeChanges } from '../orchestration/describe-changes';
+import { engineStatus } from '../orchestration/engine-status';
 import type { Plan } from '../plan/make-plan';
 import type { ImageFacts } from './build-report';
 

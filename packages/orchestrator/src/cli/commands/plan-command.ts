@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describeChanges } from '../../orchestration/describe-changes';
 import type { NodeStatus } from '../../orchestration/engine-status';
 import type { PlatformEngine } from '../../engine/platform-engines';
 import { EnvironmentError, isEnvironmentError } from '../../errors/fragments-error';
@@ -89,9 +90,6 @@ function statusJson(status: NodeStatus): PlanNodeStatusJson {
 
 export function formatPlan(plan: Plan, statuses?: Map<string, NodeStatus>): string {
   const header = ['#', 'NODE', 'PLATFORM', 'TAG', 'USES', ...(statuses ? ['STATUS'] : [])];
-  // Statuses come from engine-status, loaded by then; required here so that registering this command (every run,
-  // `build` too) does not load the engine queries.
-  const describeChanges = statuses ? (require('../../orchestration/engine-status') as typeof import('../../orchestration/engine-status')).describeChanges : String;
   const rows = plan.builds.map((b, i) => {
     const status = statuses?.get(b.key);
     const statusText = !status ? [] : status.state !== 'will build' ? [status.state] : [status.previous ? `will build (vs ${status.previous.tag}: ${describeChanges(status.previous.changes)})` : 'will build'];
