@@ -11,6 +11,7 @@ import type https from 'node:https';
 import type { Socket } from 'node:net';
 import type { EngineConnection } from '../engine/connect-engine';
 import { engineError } from '../engine/engine-error';
+import { plainRequest } from '../engine/plain-http';
 import { EnvironmentError } from '../errors/fragments-error';
 import { systemErrorCode } from '../errors/system-error';
 import { SERVED_METHODS } from './session-methods';
@@ -123,7 +124,8 @@ async function upgradeToH2c(engine: EngineConnection, headers: http.OutgoingHttp
  */
 async function sessionRequest(engine: EngineConnection, common: http.RequestOptions & { path: string }): Promise<http.ClientRequest> {
   const plain = engine.plainHttp;
-  if (plain) return http.request({ ...common, ...('socketPath' in plain ? { socketPath: plain.socketPath } : { host: plain.host, port: plain.port }) });
+  // The same socket-of-its-own request as every other plain-HTTP call (its Connection: Upgrade header wins).
+  if (plain) return plainRequest(plain, { method: common.method, path: common.path, headers: common.headers });
   const modem = engine.docker.modem as DockerModemLike;
   const socketPath =
     typeof modem.getSocketPath === 'function'
