@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { FRAGMENTS_DIR, FRAGMENT_FILE, LOCK_FILE, PINS_FILE, PROFILES_DIR } from '@dynamo-build/orchestrator';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { FRAGMENTS_DIR, FRAGMENT_FILE, LOCK_FILE, PINS_FILE, PROFILES_DIR, writeFileAtomic } from '@dynamo-build/orchestrator';
 import { cacheDir } from '@nx/devkit';
 
 /**
@@ -56,12 +56,9 @@ export function readInferenceCache<T>(file: string, key: string): T | undefined 
  * half). A cache that cannot be written only costs the next run an inference, so failures are ignored.
  */
 export function writeInferenceCache<T>(file: string, key: string, value: T): void {
-  const temp = `${file}.${process.pid}.tmp`;
   try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(temp, JSON.stringify({ key, value } satisfies CacheFile<T>));
-    renameSync(temp, file);
+    writeFileAtomic(file, JSON.stringify({ key, value } satisfies CacheFile<T>), { createFolder: true });
   } catch {
-    rmSync(temp, { force: true });
+    // not written: the next run infers again
   }
 }

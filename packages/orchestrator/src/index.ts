@@ -18,4 +18,5 @@ export { renderNode, resolveNodeName, type RenderOptions, type RenderResult, typ
 export { writeSingleContext } from './render/single-context';
 export { lockPins, type LockOptions, type LockResult, type LockedEntry } from './pins-lock/lock-pins';
 export { writeLockFile, formatLockFile } from './pins-lock/lock-file';
+export { writeFileAtomic } from './files/write-file-atomic';
 export { lintWorkspace } from './lint/lint-workspace';

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { writeFileAtomic } from '../files/write-file-atomic';
 import { join } from 'node:path';
 import { STAMP_BYTES, writeStamp, type FileStamp } from '../context/file-stamp';
 import { decodeCacheFile, DIGEST_BYTES, encodeCacheFile, type CacheRecord } from './digest-cache-file';
@@ -96,20 +96,12 @@ export class DigestCache {
   /** Writes the cache if anything changed; a failure to write is ignored (the next run hashes again). */
   save(): void {
     if (!this.file || !this.dirty) return;
-    const dir = join(this.file, '..');
-    const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       this.mergeConcurrentWrites(this.file);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(temp, encodeCacheFile(this.evict()), { flag: 'wx' });
-      renameSync(temp, this.file);
+      writeFileAtomic(this.file, encodeCacheFile(this.evict()), { createFolder: true });
       this.dirty = false;
     } catch {
-      try {
-        rmSync(temp, { force: true });
-      } catch {
-        // nothing was written
-      }
+      // not written: the next run hashes again
     }
   }
 

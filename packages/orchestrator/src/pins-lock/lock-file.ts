@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../files/write-file-atomic';
 import { join } from 'node:path';
 import { Document } from 'yaml';
 import { SCHEMA_COMMENT } from '../schema/json-schemas';
@@ -80,12 +81,9 @@ export function existingHeader(file: string): string | undefined {
 export function writeLockFile(root: string, lock: PinsLock): string {
   const file = join(root, LOCK_FILE);
   const text = formatLockFile(lock, withSchemaComment(existingHeader(file) ?? LOCK_HEADER, lockSchemaComment(root)));
-  const temp = join(root, `.${LOCK_FILE}.${process.pid}.tmp`);
   try {
-    writeFileSync(temp, text);
-    renameSync(temp, file);
+    writeFileAtomic(file, text);
   } catch (e) {
-    rmSync(temp, { force: true });
     throw classifySystemError(e, { doing: `writing ${LOCK_FILE}`, where: root });
   }
   return file;

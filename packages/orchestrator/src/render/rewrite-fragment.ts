@@ -79,11 +79,6 @@ function platformArgValue(name: string, platform: string | undefined): string | 
   }
 }
 
-/** Whether `image` is exactly `${name}` for a per-arch base ARG. */
-function perArchImage(perArch: Map<string, unknown>, image: string, name: string): boolean {
-  return perArch.has(name) && exactVariable(image) === name;
-}
-
 /** `${NAME}` or `$NAME` -> NAME; anything else (modifiers, text around it) -> undefined. */
 function exactVariable(text: string): string | undefined {
   const m = EXACT_VARIABLE.exec(text);

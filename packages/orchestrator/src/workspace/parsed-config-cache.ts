@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { lineOfFromTable, type FieldLines } from '../config/field-lines';
+import { writeFileAtomic } from '../files/write-file-atomic';
 import type { LoadedConfig } from '../config/read-yaml-config';
 import type { ArgDeclaration, DockerfileFacts, FromLine } from '../dockerfile/dockerfile-facts';
 import { directConfigReader, parseConfigText, parseDockerfileText, type ConfigKind, type ConfigKinds, type ConfigReader } from './config-reader';
@@ -88,14 +89,11 @@ export class ParsedConfigCache implements ConfigReader {
     const ordered = [...this.entries.keys()].filter((k) => !this.used.has(k)).concat([...this.used].filter((k) => this.entries.has(k)));
     const kept = ordered.slice(Math.max(0, ordered.length - MAX_ENTRIES));
     const content: CacheFile = { code: this.code, entries: Object.fromEntries(kept.map((k) => [k, this.entries.get(k)!])) };
-    const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      writeFileSync(temp, JSON.stringify(content), { flag: 'wx' });
-      renameSync(temp, this.file);
+      writeFileAtomic(this.file, JSON.stringify(content), { createFolder: true });
       this.dirty = false;
     } catch {
-      rmSync(temp, { force: true });
+      // not written: the next run parses again
     }
   }
 

@@ -21,7 +21,7 @@ export const ORCHESTRATOR_LAYERS: readonly (readonly string[])[] = [
   ['hash'], // content hashes of nodes
   ['graph'], // the fragment graph (and loading it)
   ['workspace'], // fragments, pins and paths on disk
-  ['config', 'context', 'dockerfile', 'schema', 'text'], // leaves: YAML reading, context files, Dockerfile facts, zod schemas, tables
+  ['config', 'context', 'dockerfile', 'files', 'schema', 'text'], // leaves: YAML reading, context files, Dockerfile facts, atomic file writes, zod schemas, tables
   ['model', 'errors', 'generated'], // shared types; the error family (user / environment / internal) and its classifier; protobuf code generated from proto/
 ];
 

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPlan } from '../../src/orchestration/build-plan';
-import { BuildFailure } from '../../src/orchestration/build-failure';
 import { makePlan } from '../../src/plan/make-plan';
 import { loadDockerCredentials } from '../../src/registry/docker-credentials';
 import { RegistryError } from '../../src/registry/registry-client';

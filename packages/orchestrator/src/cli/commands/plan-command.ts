@@ -47,7 +47,7 @@ export function registerPlanCommand(program: Command) {
  */
 async function statuses(plan: Plan, registrySpec?: string): Promise<Map<string, NodeStatus> | undefined> {
   // The engine client is required only when the plan asks the engine (not for --no-engine).
-  const [{ engineStatus }, { describePlatformEngine, platformEngines }, { hashTag, registryRepository, registryTarget }] = await Promise.all([
+  const [{ engineStatus }, { describePlatformEngine, platformEngines }, { registryTarget }] = await Promise.all([
     import('../../orchestration/engine-status'),
     import('../../engine/platform-engines'),
     import('../../registry/registry-target'),
